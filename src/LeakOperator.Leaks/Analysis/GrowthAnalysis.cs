@@ -1,0 +1,51 @@
+namespace LeakOperator.Leaks.Analysis;
+
+/// <summary>A reading of units at a moment, in seconds since the injection started.</summary>
+public readonly record struct UnitSample(double Seconds, double Units);
+
+/// <summary>Leaking: units keep growing. Stable: they stay flat.</summary>
+public enum Verdict
+{
+    Stable,
+    Leaking,
+}
+
+/// <summary>Turns a series of readings into a growth rate and a verdict.</summary>
+public static class GrowthAnalysis
+{
+    /// <summary>Least-squares slope of units over time, in units per minute; 0 for fewer than two distinct times.</summary>
+    public static double UnitsPerMinute(IReadOnlyList<UnitSample> samples)
+    {
+        int n = samples.Count;
+        if (n < 2)
+        {
+            return 0;
+        }
+
+        double meanT = samples.Average(s => s.Seconds);
+        double meanU = samples.Average(s => s.Units);
+        double covariance = 0;
+        double variance = 0;
+        foreach (var sample in samples)
+        {
+            double dt = sample.Seconds - meanT;
+            covariance += dt * (sample.Units - meanU);
+            variance += dt * dt;
+        }
+
+        return variance == 0 ? 0 : covariance / variance * 60;
+    }
+
+    /// <summary>
+    /// Leaking when the units grow by at least a tenth of what was attempted (and by at least one unit a minute):
+    /// a leaky injection keeps nearly everything it is given, a safe one nearly nothing, so the line between them
+    /// holds on a noisy machine. The first fifth of the series is warm-up (pools fill, the bounded buffer fills).
+    /// </summary>
+    public static (double UnitsPerMinute, Verdict Verdict) Judge(IReadOnlyList<UnitSample> samples, double attemptedPerSecond)
+    {
+        var steady = samples.Skip(samples.Count / 5).ToList();
+        double slope = UnitsPerMinute(steady.Count >= 2 ? steady : samples);
+        double threshold = Math.Max(1.0, 0.1 * attemptedPerSecond * 60);
+        return (slope, slope >= threshold ? Verdict.Leaking : Verdict.Stable);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace LeakOperator.Leaks.Injection;
+
+/// <summary>
+/// Drives one leak at its rate for its duration, within its caps, and releases it on demand. After the duration a
+/// leaky injection keeps holding what it leaked; a safe one releases by itself.
+/// </summary>
+public sealed class Injection : IAsyncDisposable
+{
+    /// <summary>How often the driver steps; each step does the units owed since the last one.</summary>
+    public static readonly TimeSpan StepInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly ILeak _leak;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stop;
+    private readonly Lock _releaseGate = new();
+    private Task _driver = Task.CompletedTask;
+    private Task? _release;
+    private int _phase = (int)InjectionPhase.Pending;
+    private long _stepFaults;
+    private string? _lastFault;
+
+    internal Injection(LeakOwner owner, InjectionSpec spec, ILeak leak, UnitLedger ledger, TimeProvider time, CancellationTokenSource lifetime)
+    {
+        _stop = lifetime;
+        Owner = owner;
+        Spec = spec;
+        _leak = leak;
+        Ledger = ledger;
+        _time = time;
+    }
+
+    public LeakOwner Owner { get; }
+
+    public InjectionSpec Spec { get; }
+
+    public UnitLedger Ledger { get; }
+
+    public InjectionPhase Phase => (InjectionPhase)Volatile.Read(ref _phase);
+
+    public DateTimeOffset? StartedAt { get; private set; }
+
+    public DateTimeOffset? InjectionEndedAt { get; private set; }
+
+    public long StepFaults => Interlocked.Read(ref _stepFaults);
+
+    public string? LastFault => Volatile.Read(ref _lastFault);
+
+    /// <summary>Completes when the injection time is over (or it was released early).</summary>
+    public Task Injected => _driver;
+
+    /// <summary>Units held right now, counted from the resources (take a full GC first for the honest number).</summary>
+    public long MeasureLive() => _leak.MeasureLive();
+
+    public IReadOnlyDictionary<string, double> Evidence() => _leak.Evidence();
+
+    /// <summary>Starts injecting. Idempotent.</summary>
+    public void Start()
+    {
+        if (Interlocked.CompareExchange(ref _phase, (int)InjectionPhase.Injecting, (int)InjectionPhase.Pending) != (int)InjectionPhase.Pending)
+        {
+            return;
+        }
+
+        StartedAt = _time.GetUtcNow();
+        _driver = Task.Run(() => DriveAsync(_stop.Token));
+    }
+
+    /// <summary>Stops injecting and gives every unit back; all callers await the same release.</summary>
+    public Task ReleaseAsync()
+    {
+        lock (_releaseGate)
+        {
+            return _release ??= ReleaseOnceAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await ReleaseAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task ReleaseOnceAsync()
+    {
+        Volatile.Write(ref _phase, (int)InjectionPhase.Releasing);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _driver.ConfigureAwait(false);
+        await _leak.ReleaseAsync().ConfigureAwait(false);
+        Volatile.Write(ref _phase, (int)InjectionPhase.Completed);
+    }
+
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A failed step is counted and reported; the injection goes on.")]
+    private async Task DriveAsync(CancellationToken stop)
+    {
+        long started = _time.GetTimestamp();
+        long lastStep = started;
+        double owed = 0;
+        double maxOwed = Math.Max(1, Spec.MaxUnits);
+        using var timer = new PeriodicTimer(StepInterval, _time);
+        try
+        {
+            do
+            {
+                long now = _time.GetTimestamp();
+                var elapsed = _time.GetElapsedTime(started, now);
+                if (elapsed >= Spec.Duration)
+                {
+                    break;
+                }
+
+                // Owed units never exceed the cap: an absurd rate makes big steps, never an unbounded backlog.
+                owed = Math.Min(maxOwed, owed + (Spec.RatePerSecond * _time.GetElapsedTime(lastStep, now).TotalSeconds));
+                lastStep = now;
+                int units = (int)owed;
+                owed -= units;
+                try
+                {
+                    await _leak.StepAsync(units, stop).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref _stepFaults);
+                    Volatile.Write(ref _lastFault, e.Message);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        InjectionEndedAt = _time.GetUtcNow();
+        if (Spec.Mode == LeakMode.Safe)
+        {
+            // The fixed code cleans up after itself when its work is done.
+            await _leak.ReleaseAsync().ConfigureAwait(false);
+            Interlocked.CompareExchange(ref _phase, (int)InjectionPhase.Completed, (int)InjectionPhase.Injecting);
+        }
+        else
+        {
+            Interlocked.CompareExchange(ref _phase, (int)InjectionPhase.Holding, (int)InjectionPhase.Injecting);
+        }
+    }
+}

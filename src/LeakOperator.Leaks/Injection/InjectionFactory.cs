@@ -1,0 +1,44 @@
+using LeakOperator.Leaks.Http;
+using LeakOperator.Leaks.Memory;
+using LeakOperator.Leaks.Tasks;
+using LeakOperator.Timing;
+
+namespace LeakOperator.Leaks.Injection;
+
+/// <summary>Builds injections: the one place that knows which variant implements which type and mode.</summary>
+public sealed class InjectionFactory(LeakBudget budget, TimeProvider? timeProvider = null)
+{
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    /// <summary>Per-owner registry of safe tickers, shared by every safe task injection of this factory.</summary>
+    public TickerRegistry<LeakOwner> Tickers { get; } = new();
+
+    public LeakBudget Budget => budget;
+
+    /// <summary>Creates a stopped injection; throws <see cref="ArgumentException"/> listing every problem with the spec.</summary>
+    public Injection Create(LeakOwner owner, InjectionSpec spec)
+    {
+        var errors = spec.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", errors), nameof(spec));
+        }
+
+        var ledger = new UnitLedger(spec.Type, spec.MaxUnits, budget);
+        var lifetime = new CancellationTokenSource();
+        ILeak leak = (spec.Type, spec.Mode) switch
+        {
+            (LeakType.Memory, LeakMode.Leaky) => new LeakyMemoryLeak(ledger),
+            (LeakType.Memory, LeakMode.Safe) => new SafeMemoryLeak(ledger, UnitsPerStep(spec)),
+            (LeakType.Task, LeakMode.Leaky) => new LeakyTaskLeak(ledger, spec.TickInterval, _time),
+            (LeakType.Task, LeakMode.Safe) => new SafeTaskLeak(ledger, owner, spec.TickInterval, _time, Tickers, lifetime.Token),
+            (LeakType.HttpConn, LeakMode.Leaky) => new LeakyHttpLeak(ledger, owner, new LoopbackSink()),
+            (LeakType.HttpConn, LeakMode.Safe) => new SafeHttpLeak(ledger, new LoopbackSink()),
+            _ => throw new ArgumentOutOfRangeException(nameof(spec), spec, "unknown leak type or mode"),
+        };
+        return new Injection(owner, spec, leak, ledger, _time, lifetime);
+    }
+
+    private static int UnitsPerStep(InjectionSpec spec) =>
+        (int)Math.Clamp(Math.Ceiling(spec.RatePerSecond * Injection.StepInterval.TotalSeconds), 1, Math.Max(1, spec.MaxUnits));
+}

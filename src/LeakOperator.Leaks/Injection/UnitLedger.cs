@@ -1,0 +1,111 @@
+namespace LeakOperator.Leaks.Injection;
+
+/// <summary>
+/// One injection's account of units: a leak takes units here before it creates anything and gives them back when it
+/// releases them. Taking is bounded by the injection's own cap and by the process-wide budget, atomically, so
+/// neither can be exceeded by any input or any interleaving.
+/// </summary>
+public sealed class UnitLedger(LeakType type, long maxUnits, LeakBudget budget)
+{
+    private long _held;
+    private long _injected;
+    private long _released;
+    private long _denied;
+    private string? _capReason;
+
+    public LeakType Type { get; } = type;
+
+    public long MaxUnits { get; } = maxUnits;
+
+    /// <summary>Units taken and not yet given back.</summary>
+    public long Held => Interlocked.Read(ref _held);
+
+    /// <summary>Units ever taken (created).</summary>
+    public long Injected => Interlocked.Read(ref _injected);
+
+    /// <summary>Units ever given back.</summary>
+    public long Released => Interlocked.Read(ref _released);
+
+    /// <summary>Units asked for and refused by a cap.</summary>
+    public long Denied => Interlocked.Read(ref _denied);
+
+    /// <summary>Why the last refusal happened, or null if no cap has engaged.</summary>
+    public string? CapReason => Volatile.Read(ref _capReason);
+
+    /// <summary>Takes up to <paramref name="wanted"/> units; returns how many may be created.</summary>
+    public int TryTake(int wanted)
+    {
+        if (wanted <= 0)
+        {
+            return 0;
+        }
+
+        long local = TakeLocal(wanted);
+        long granted = budget.TryReserve(Type, local);
+        if (granted < local)
+        {
+            Interlocked.Add(ref _held, granted - local);
+        }
+
+        if (granted < wanted)
+        {
+            Interlocked.Add(ref _denied, wanted - granted);
+            Volatile.Write(
+                ref _capReason,
+                local < wanted
+                    ? $"maxUnits {MaxUnits} reached"
+                    : $"operator-wide {Type.ToWire()} budget of {budget.Limits.For(Type)} reached");
+        }
+
+        Interlocked.Add(ref _injected, granted);
+        return (int)granted;
+    }
+
+    /// <summary>Gives back units that were created and are now released.</summary>
+    public void Return(long units)
+    {
+        if (units <= 0)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _held, -units);
+        Interlocked.Add(ref _released, units);
+        budget.Return(Type, units);
+    }
+
+    /// <summary>Gives back units that were taken but never created (the step failed before creating them).</summary>
+    public void Refund(long units)
+    {
+        if (units <= 0)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _held, -units);
+        Interlocked.Add(ref _injected, -units);
+        budget.Return(Type, units);
+    }
+
+    private long TakeLocal(long wanted)
+    {
+        long current = Interlocked.Read(ref _held);
+        while (true)
+        {
+            long grant = Math.Min(wanted, MaxUnits - current);
+            if (grant <= 0)
+            {
+                return 0;
+            }
+
+            // CAS: concurrent steps of one injection can never together pass maxUnits.
+            long seen = Interlocked.CompareExchange(ref _held, current + grant, current);
+            if (seen == current)
+            {
+                return grant;
+            }
+
+            current = seen;
+        }
+    }
+}
