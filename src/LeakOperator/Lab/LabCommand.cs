@@ -1,0 +1,58 @@
+using LeakOperator.Hosting;
+using LeakOperator.Leaks.Injection;
+using Spectre.Console;
+
+namespace LeakOperator.Lab;
+
+/// <summary>`LeakOperator lab`: the race of leaky against safe, with /metrics served while it runs.</summary>
+internal static class LabCommand
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var options = LabOptions.Parse(args, out string? error, out bool help);
+        if (help)
+        {
+            Console.Out.WriteLine(LabOptions.Usage);
+            return 0;
+        }
+
+        if (options is null)
+        {
+            await Console.Error.WriteLineAsync($"lab: {error}\n\n{LabOptions.Usage}").ConfigureAwait(false);
+            return ExitCodes.BadUsage;
+        }
+
+        var inventory = new InjectionInventory();
+        var factory = new InjectionFactory(new LeakBudget(new LeakBudgetLimits()));
+        await using var web = ObservabilityEndpoints.Build($"http://127.0.0.1:{options.Port}", inventory, isReady: () => true);
+        await web.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        var console = AnsiConsole.Console;
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            // Redirected output (CI logs, files) has no terminal width; the default 80 columns would wrap the tables.
+            console.Profile.Width = 140;
+        }
+
+        console.MarkupLine($"[bold]LeakOperator lab[/]: {string.Join(", ", options.Leaks.Select(t => Markup.Escape(Leaks.LeakNames.ToWire(t))))} — leaky and safe side by side for {options.Duration.TotalSeconds:0} s. Metrics: {Markup.Escape(ObservabilityEndpoints.ListeningAddress(web))}/metrics");
+        var view = new LabConsoleView(console, options);
+        var runner = new LabRunner(factory, inventory, TimeProvider.System);
+        var report = await view.ShowWhileRunningAsync(onSample => runner.RunAsync(options, onSample, cancellationToken)).ConfigureAwait(false);
+        view.ShowSummary(report);
+
+        if (options.JsonPath is not null)
+        {
+            await LabJson.WriteAsync(report, options.JsonPath).ConfigureAwait(false);
+            console.MarkupLine($"JSON report: {Markup.Escape(options.JsonPath)}");
+        }
+
+        if (options.HtmlPath is not null)
+        {
+            await LabHtml.WriteAsync(report, options.HtmlPath).ConfigureAwait(false);
+            console.MarkupLine($"HTML report: {Markup.Escape(options.HtmlPath)}");
+        }
+
+        await web.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using LeakOperator.Leaks;
+using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Readings;
+
+namespace LeakOperator.Lab;
+
+/// <summary>
+/// Races every chosen leak in leaky and safe mode at once, samples them after forced full GCs, then releases
+/// everything and checks the process came back. Knows nothing of how results are shown.
+/// </summary>
+internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inventory, TimeProvider time)
+{
+    public const string Namespace = "lab";
+
+    /// <summary>Runs the lab; <paramref name="onSample"/> is called after every sample with the elapsed time.</summary>
+    public async Task<LabReport> RunAsync(LabOptions options, Action<TimeSpan, IReadOnlyList<LabScenario>, RuntimeReadings>? onSample, CancellationToken cancellationToken)
+    {
+        var startedAt = time.GetUtcNow();
+        FullGc.Collect();
+        var baseline = RuntimeReadings.Take();
+        var scenarios = StartScenarios(options);
+        var timeline = new List<LabTimelinePoint>();
+        long start = time.GetTimestamp();
+        RuntimeReadings end = baseline;
+        try
+        {
+            using var sampler = new PeriodicTimer(options.SampleInterval, time);
+            while (true)
+            {
+                var elapsed = time.GetElapsedTime(start);
+                end = Sample(scenarios, elapsed, timeline);
+                onSample?.Invoke(elapsed, scenarios, end);
+                if (elapsed >= options.Duration || !await sampler.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await ReleaseAllAsync(scenarios).ConfigureAwait(false);
+        }
+
+        FullGc.Collect();
+        var afterRelease = RuntimeReadings.Take();
+        return new LabReport(
+            startedAt,
+            Math.Round(time.GetElapsedTime(start).TotalSeconds, 1),
+            RuntimeInformation.FrameworkDescription,
+            Environment.ProcessorCount,
+            baseline,
+            end,
+            afterRelease,
+            [.. scenarios.Select(s => Summarize(s, end))],
+            timeline);
+    }
+
+    private List<LabScenario> StartScenarios(LabOptions options)
+    {
+        var scenarios = new List<LabScenario>();
+        foreach (var type in options.Leaks)
+        {
+            foreach (var mode in LeakNames.AllModes)
+            {
+                // Injecting a little past the end keeps both sides running through the last sample.
+                var spec = InjectionSpec.Default(type, mode) with { Duration = options.Duration + TimeSpan.FromSeconds(10) };
+                var injection = factory.Create(new LeakOwner(Namespace, $"{type.ToWire()}-{mode.ToWire()}"), spec);
+                if (!inventory.TryAdd(injection))
+                {
+                    throw new InvalidOperationException($"{injection.Owner} is already running");
+                }
+
+                scenarios.Add(new LabScenario(injection));
+            }
+        }
+
+        foreach (var scenario in scenarios)
+        {
+            scenario.Injection.Start();
+        }
+
+        return scenarios;
+    }
+
+    private static RuntimeReadings Sample(List<LabScenario> scenarios, TimeSpan elapsed, List<LabTimelinePoint> timeline)
+    {
+        FullGc.Collect();
+        double seconds = Math.Round(elapsed.TotalSeconds, 2);
+        foreach (var scenario in scenarios)
+        {
+            scenario.Record(seconds);
+        }
+
+        var readings = RuntimeReadings.Take();
+        timeline.Add(new LabTimelinePoint(seconds, readings));
+        return readings;
+    }
+
+    private async Task ReleaseAllAsync(List<LabScenario> scenarios)
+    {
+        await Task.WhenAll(scenarios.Select(s => s.Injection.ReleaseAsync())).ConfigureAwait(false);
+        foreach (var scenario in scenarios)
+        {
+            inventory.TryRemove(scenario.Injection.Owner, out _);
+        }
+    }
+
+    private static LabScenarioResult Summarize(LabScenario scenario, RuntimeReadings end)
+    {
+        var (slope, verdict) = scenario.Judge();
+        var injection = scenario.Injection;
+        Debug.Assert(injection.Phase == InjectionPhase.Completed, "the lab releases every injection before summarizing");
+        return new LabScenarioResult(
+            scenario.Type.ToWire(),
+            scenario.Mode.ToWire(),
+            scenario.Type.UnitName(),
+            injection.Spec.RatePerSecond,
+            injection.Spec.MaxUnits,
+            scenario.Samples[0].Units,
+            scenario.Samples[^1].Units,
+            Math.Round(slope, 1),
+            verdict,
+            injection.Ledger.Injected,
+            injection.Ledger.Released,
+            injection.Ledger.Held,
+            injection.Ledger.CapReason,
+            scenario.LatestEvidence,
+            end,
+            scenario.Samples);
+    }
+}
