@@ -26,18 +26,21 @@ public sealed class InjectionFactory(LeakBudget budget, TimeProvider? timeProvid
 
         var ledger = new UnitLedger(spec.Type, spec.MaxUnits, budget);
         var lifetime = new CancellationTokenSource();
-        ILeak leak = (spec.Type, spec.Mode) switch
+        return new Injection(owner, spec, CreateLeak(owner, spec, ledger, lifetime.Token), ledger, _time, lifetime);
+    }
+
+    /// <summary>The variant for a spec's type and mode, drawing its units from <paramref name="ledger"/>.</summary>
+    internal ILeak CreateLeak(LeakOwner owner, InjectionSpec spec, UnitLedger ledger, CancellationToken ownerLifetime) =>
+        (spec.Type, spec.Mode) switch
         {
             (LeakType.Memory, LeakMode.Leaky) => new LeakyMemoryLeak(ledger),
             (LeakType.Memory, LeakMode.Safe) => new SafeMemoryLeak(ledger, UnitsPerStep(spec)),
             (LeakType.Task, LeakMode.Leaky) => new LeakyTaskLeak(ledger, spec.TickInterval, _time),
-            (LeakType.Task, LeakMode.Safe) => new SafeTaskLeak(ledger, owner, spec.TickInterval, _time, Tickers, lifetime.Token),
+            (LeakType.Task, LeakMode.Safe) => new SafeTaskLeak(ledger, owner, spec.TickInterval, _time, Tickers, ownerLifetime),
             (LeakType.HttpConn, LeakMode.Leaky) => new LeakyHttpLeak(ledger, owner, new LoopbackSink()),
             (LeakType.HttpConn, LeakMode.Safe) => new SafeHttpLeak(ledger, new LoopbackSink()),
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec, "unknown leak type or mode"),
         };
-        return new Injection(owner, spec, leak, ledger, _time, lifetime);
-    }
 
     private static int UnitsPerStep(InjectionSpec spec) =>
         (int)Math.Clamp(Math.Ceiling(spec.RatePerSecond * Injection.StepInterval.TotalSeconds), 1, Math.Max(1, spec.MaxUnits));

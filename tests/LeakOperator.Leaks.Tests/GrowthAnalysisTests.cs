@@ -1,0 +1,38 @@
+using LeakOperator.Leaks.Analysis;
+
+namespace LeakOperator.Leaks.Tests;
+
+public sealed class GrowthAnalysisTests
+{
+    [Fact]
+    public void The_slope_of_a_straight_line_is_its_rate_per_minute()
+    {
+        var samples = Enumerable.Range(0, 30).Select(s => new UnitSample(s, 3 + (2.5 * s))).ToList();
+        Assert.Equal(150, GrowthAnalysis.UnitsPerMinute(samples), precision: 6);
+    }
+
+    [Fact]
+    public void A_flat_or_single_series_has_no_slope()
+    {
+        Assert.Equal(0, GrowthAnalysis.UnitsPerMinute([.. Enumerable.Range(0, 10).Select(s => new UnitSample(s, 7))]));
+        Assert.Equal(0, GrowthAnalysis.UnitsPerMinute([new UnitSample(1, 5)]));
+        Assert.Equal(0, GrowthAnalysis.UnitsPerMinute([]));
+    }
+
+    [Fact]
+    public void Keeping_most_of_what_is_injected_is_leaking_and_a_filled_bound_is_stable()
+    {
+        var leaky = Enumerable.Range(0, 30).Select(s => new UnitSample(s, 4.0 * s)).ToList();
+        var bounded = Enumerable.Range(0, 30).Select(s => new UnitSample(s, Math.Min(s, 4))).ToList();
+
+        Assert.Equal(Verdict.Leaking, GrowthAnalysis.Judge(leaky, attemptedPerSecond: 4).Verdict);
+        Assert.Equal(Verdict.Stable, GrowthAnalysis.Judge(bounded, attemptedPerSecond: 4).Verdict);
+    }
+
+    [Fact]
+    public void Slow_growth_under_a_tenth_of_the_rate_is_not_called_a_leak()
+    {
+        var creeping = Enumerable.Range(0, 60).Select(s => new UnitSample(s, s * 0.05)).ToList();
+        Assert.Equal(Verdict.Stable, GrowthAnalysis.Judge(creeping, attemptedPerSecond: 1).Verdict);
+    }
+}

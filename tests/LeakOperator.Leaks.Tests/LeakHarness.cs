@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using LeakOperator.Leaks.Injection;
+
+namespace LeakOperator.Leaks.Tests;
+
+/// <summary>Builds one leak variant with its own ledger, for tests that drive steps by hand.</summary>
+internal sealed class LeakHarness : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _owner = new();
+
+    public LeakHarness(LeakType type, LeakMode mode, long maxUnits = 10_000, TimeSpan? tickInterval = null, LeakBudget? budget = null)
+    {
+        Budget = budget ?? new LeakBudget(new LeakBudgetLimits(MemoryMiB: 4096, TimerLoops: 100_000, Connections: 1000));
+        var factory = new InjectionFactory(Budget);
+        var spec = InjectionSpec.Default(type, mode) with { MaxUnits = maxUnits, TickInterval = tickInterval ?? TimeSpan.FromMilliseconds(20), RatePerSecond = 20 };
+        Ledger = new UnitLedger(type, maxUnits, Budget);
+        Leak = factory.CreateLeak(new LeakOwner("test", $"{type}-{mode}-{Guid.NewGuid():N}"), spec, Ledger, _owner.Token);
+    }
+
+    public LeakBudget Budget { get; }
+
+    public UnitLedger Ledger { get; }
+
+    public ILeak Leak { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Leak.ReleaseAsync();
+        await _owner.CancelAsync();
+        _owner.Dispose();
+    }
+}
+
+internal static class Eventually
+{
+    /// <summary>Waits for a condition, failing with <paramref name="what"/> if the deadline passes first.</summary>
+    public static async Task True(Func<bool> condition, string what, TimeSpan? deadline = null)
+    {
+        var limit = deadline ?? TimeSpan.FromSeconds(20);
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < limit, $"not met within {limit.TotalSeconds} s: {what}");
+            await Task.Delay(10);
+        }
+    }
+}

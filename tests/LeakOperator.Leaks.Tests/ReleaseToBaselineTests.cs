@@ -1,0 +1,60 @@
+using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Readings;
+
+namespace LeakOperator.Leaks.Tests;
+
+/// <summary>After release and a full GC the process is back where it started: heap within 10 %, timers and sockets exactly.</summary>
+public sealed class ReleaseToBaselineTests
+{
+    public static TheoryData<LeakType, LeakMode> Cases()
+    {
+        var cases = new TheoryData<LeakType, LeakMode>();
+        foreach (var type in LeakNames.AllTypes)
+        {
+            foreach (var mode in LeakNames.AllModes)
+            {
+                cases.Add(type, mode);
+            }
+        }
+
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Release_returns_the_process_to_its_baseline(LeakType type, LeakMode mode)
+    {
+        // Warm up once so the first-use costs (JIT, pools, statics) are part of the baseline, not of the leak.
+        await InjectAndRelease(type, mode, units: 2);
+        FullGc.Collect();
+        var baseline = RuntimeReadings.Take();
+
+        long peakUnits = await InjectAndRelease(type, mode, units: 30);
+
+        await Eventually.True(
+            () =>
+            {
+                FullGc.Collect();
+                var now = RuntimeReadings.Take();
+                return now.ActiveTimers == baseline.ActiveTimers && now.OpenSockets == baseline.OpenSockets;
+            },
+            $"timers and sockets back to baseline ({baseline.ActiveTimers} timers, {baseline.OpenSockets} sockets); now {RuntimeReadings.Take()}");
+        var after = RuntimeReadings.Take();
+        Assert.True(peakUnits > 0);
+        Assert.True(after.GcHeapBytes <= baseline.GcHeapBytes * 1.10, $"heap {after.GcHeapBytes} bytes after release, baseline {baseline.GcHeapBytes}");
+    }
+
+    private static async Task<long> InjectAndRelease(LeakType type, LeakMode mode, int units)
+    {
+        await using var harness = new LeakHarness(type, mode);
+        for (int i = 0; i < units; i += 5)
+        {
+            await harness.Leak.StepAsync(5, CancellationToken.None);
+        }
+
+        long peak = harness.Leak.MeasureLive();
+        await harness.Leak.ReleaseAsync();
+        Assert.Equal(0, harness.Ledger.Held);
+        return peak;
+    }
+}
