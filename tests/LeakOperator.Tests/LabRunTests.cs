@@ -1,0 +1,92 @@
+using System.Net.Http;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace LeakOperator.Tests;
+
+/// <summary>The first thing a newcomer runs, run for real: a short lab in its own process.</summary>
+public sealed partial class LabRunTests
+{
+    [Fact]
+    public async Task A_short_lab_shows_every_leaky_variant_leaking_and_every_safe_one_stable_and_serves_metrics_meanwhile()
+    {
+        string dir = Directory.CreateTempSubdirectory("lab-").FullName;
+        string json = Path.Combine(dir, "lab.json");
+        string html = Path.Combine(dir, "lab.html");
+        await using var lab = OperatorProcess.Start("lab", "--duration", "12", "--port", "0", "--json", json, "--html", html);
+
+        string metricsUrl = await WaitForMetricsUrl(lab);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        Assert.Equal("ok", await http.GetStringAsync(metricsUrl.Replace("/metrics", "/healthz", StringComparison.Ordinal)));
+        string scrape = await WaitForScrape(http, metricsUrl, TaskLeakyUnitsAbove(0));
+        Assert.Contains("leakoperator_leaked_units{leak_type=\"task\",mode=\"safe\",namespace=\"lab\",name=\"task-safe\"}", scrape, StringComparison.Ordinal);
+        Assert.Contains("leakoperator_runtime_active_timers", scrape, StringComparison.Ordinal);
+        Assert.Contains("leakoperator_http_client_open_connections", scrape, StringComparison.Ordinal);
+        Assert.Contains("process_working_set_bytes", scrape, StringComparison.Ordinal);
+
+        Assert.Equal(0, await lab.ExitCodeAsync(TimeSpan.FromSeconds(120)));
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var scenarios = report.RootElement.GetProperty("scenarios").EnumerateArray().ToList();
+        Assert.Equal(6, scenarios.Count);
+        foreach (var scenario in scenarios)
+        {
+            string name = $"{scenario.GetProperty("leakType").GetString()}/{scenario.GetProperty("mode").GetString()}";
+            string expected = scenario.GetProperty("mode").GetString() == "leaky" ? "Leaking" : "Stable";
+            Assert.True(expected == scenario.GetProperty("verdict").GetString(), $"{name}: expected {expected}, report says {scenario}");
+            Assert.Equal(0, scenario.GetProperty("unitsHeldAfterRelease").GetInt64());
+            Assert.True(scenario.GetProperty("runtime").GetProperty("activeTimers").GetInt64() > 0, $"{name} carries the runtime readings");
+        }
+
+        string page = await File.ReadAllTextAsync(html);
+        Assert.Equal(3, Regex.Count(page, "<svg "));
+        Assert.Equal(6, Regex.Count(page, "<polyline "));
+        Assert.Contains("Leaking", lab.Stdout, StringComparison.Ordinal);
+    }
+
+    private static Func<string, bool> TaskLeakyUnitsAbove(double floor) => scrape =>
+    {
+        var match = TaskLeakyUnits().Match(scrape);
+        return match.Success && double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > floor;
+    };
+
+    private static async Task<string> WaitForMetricsUrl(OperatorProcess lab)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var match = MetricsLine().Match(lab.Stdout);
+            if (match.Success)
+            {
+                return match.Groups[1].Value;
+            }
+
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"the lab never printed its metrics address.\nstdout:\n{lab.Stdout}\nstderr:\n{lab.Stderr}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<string> WaitForScrape(HttpClient http, string url, Func<string, bool> condition)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        string last = "";
+        while (watch.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            last = await http.GetStringAsync(url);
+            if (condition(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Fail($"/metrics never showed the leaky task loops growing. Last scrape:\n{last}");
+        return last;
+    }
+
+    [GeneratedRegex(@"Metrics: (http://127\.0\.0\.1:\d+/metrics)")]
+    private static partial Regex MetricsLine();
+
+    [GeneratedRegex(@"leakoperator_leaked_units\{leak_type=""task"",mode=""leaky"",namespace=""lab"",name=""task-leaky""\} ([0-9.e+]+)")]
+    private static partial Regex TaskLeakyUnits();
+}
