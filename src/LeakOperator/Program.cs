@@ -1,6 +1,7 @@
 using LeakOperator;
 using LeakOperator.Lab;
 using LeakOperator.Leaks.Readings;
+using LeakOperator.Operator.Running;
 
 // The System.Net.Http meter reports connection changes only to listeners that exist when they happen.
 HttpClientConnections.Start();
@@ -32,8 +33,7 @@ switch (command)
         Console.WriteLine(Usage);
         return ExitCodes.Ok;
     case "run":
-        await Console.Error.WriteLineAsync("run: the operator is not built yet; use 'lab'.");
-        return ExitCodes.Failed;
+        return await RunCommand.RunAsync(rest, shutdown.Token);
     default:
         await Console.Error.WriteLineAsync($"unknown command '{command}'\n\n{Usage}");
         return ExitCodes.BadUsage;

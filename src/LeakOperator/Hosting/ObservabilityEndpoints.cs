@@ -8,23 +8,34 @@ namespace LeakOperator.Hosting;
 internal static class ObservabilityEndpoints
 {
     /// <summary>
-    /// Builds the web host on <paramref name="urls"/> with the endpoints mapped. <paramref name="isReady"/> answers
-    /// /readyz; /healthz only says the process serves requests.
+    /// Maps the endpoints and publishes the inventory on prometheus-net's default registry (which also carries the
+    /// default .NET and process metrics). Call once per process. /healthz says the process serves requests;
+    /// <paramref name="readiness"/> answers /readyz with a reason either way.
     /// </summary>
-    public static WebApplication Build(string urls, InjectionInventory inventory, Func<bool> isReady)
+    public static void Map(WebApplication app, InjectionInventory inventory, Func<(bool Ready, string Detail)> readiness)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(urls);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var app = builder.Build();
-
-        // One per process: the host builds this once, on prometheus-net's default registry (which also carries
-        // the default .NET and process metrics).
         _ = new LeakMetrics(Prometheus.Metrics.DefaultRegistry, inventory);
         app.MapMetrics("/metrics");
         app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", () => isReady() ? Results.Text("ready") : Results.Text("not ready", statusCode: StatusCodes.Status503ServiceUnavailable));
-        return app;
+        app.MapGet("/readyz", () =>
+        {
+            var (ready, detail) = readiness();
+            return Results.Text(detail, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+    }
+
+    /// <summary>A slim web host on <paramref name="urls"/> (or where ASPNETCORE_URLS says when null).</summary>
+    public static WebApplicationBuilder CreateBuilder(string? urls)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        if (urls is not null)
+        {
+            builder.WebHost.UseUrls(urls);
+        }
+
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        return builder;
     }
 
     /// <summary>The first address the started host listens on (resolves port 0 to the real port).</summary>

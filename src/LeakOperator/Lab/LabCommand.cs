@@ -24,7 +24,10 @@ internal static class LabCommand
 
         var inventory = new InjectionInventory();
         var factory = new InjectionFactory(new LeakBudget(new LeakBudgetLimits()));
-        await using var web = ObservabilityEndpoints.Build($"http://127.0.0.1:{options.Port}", inventory, isReady: () => true);
+        var builder = ObservabilityEndpoints.CreateBuilder($"http://127.0.0.1:{options.Port}");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        await using var web = builder.Build();
+        ObservabilityEndpoints.Map(web, inventory, () => (true, "lab running"));
         await web.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var console = AnsiConsole.Console;

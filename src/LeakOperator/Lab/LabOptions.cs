@@ -1,4 +1,4 @@
-using System.Globalization;
+using LeakOperator.CommandLine;
 using LeakOperator.Leaks;
 
 namespace LeakOperator.Lab;
@@ -31,58 +31,29 @@ internal sealed record LabOptions(
     /// <summary>Parses the lab's arguments; on failure returns null and a message that says what to fix.</summary>
     public static LabOptions? Parse(IReadOnlyList<string> args, out string? error, out bool helpRequested)
     {
-        var options = Defaults;
-        error = null;
-        helpRequested = false;
-        for (int i = 0; i < args.Count; i++)
+        var reader = OptionReader.Read(args, ["--leak", "--duration", "--json", "--html", "--port", "--sample-interval-ms"]);
+        var leaks = Defaults.Leaks;
+        if (reader.Text("--leak") is { } leak && leak != "all")
         {
-            string name = args[i];
-            if (name is "-h" or "--help")
+            if (LeakNames.TryParseType(leak, out var type))
             {
-                helpRequested = true;
-                return null;
+                leaks = [type.Value];
             }
-
-            if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            else
             {
-                error = name.StartsWith("--", StringComparison.Ordinal) ? $"option {name} needs a value" : $"unexpected argument '{name}'";
-                return null;
-            }
-
-            string value = args[++i];
-            (options, error) = name switch
-            {
-                "--leak" => ParseLeak(options, value),
-                "--duration" => ParseInt(value, 5, 3600) is { } s ? (options with { Duration = TimeSpan.FromSeconds(s) }, null) : (options, Range(name, value, 5, 3600)),
-                "--json" => (options with { JsonPath = value }, null),
-                "--html" => (options with { HtmlPath = value }, null),
-                "--port" => ParseInt(value, 0, 65535) is { } p ? (options with { Port = p }, null) : (options, Range(name, value, 0, 65535)),
-                "--sample-interval-ms" => ParseInt(value, 100, 10_000) is { } ms ? (options with { SampleInterval = TimeSpan.FromMilliseconds(ms) }, null) : (options, Range(name, value, 100, 10_000)),
-                _ => (options, $"unknown option {name}"),
-            };
-            if (error is not null)
-            {
-                return null;
+                reader.Fail($"--leak must be one of memory, task, http-conn, all; got '{leak}'");
             }
         }
 
-        return options;
+        var options = new LabOptions(
+            leaks,
+            TimeSpan.FromSeconds(reader.Int("--duration", (int)Defaults.Duration.TotalSeconds, 5, 3600)),
+            reader.Text("--json"),
+            reader.Text("--html"),
+            reader.Int("--port", Defaults.Port, 0, 65535),
+            TimeSpan.FromMilliseconds(reader.Int("--sample-interval-ms", (int)Defaults.SampleInterval.TotalMilliseconds, 100, 10_000)));
+        error = reader.Error;
+        helpRequested = reader.HelpRequested;
+        return error is null && !helpRequested ? options : null;
     }
-
-    private static (LabOptions, string?) ParseLeak(LabOptions options, string value)
-    {
-        if (value == "all")
-        {
-            return (options with { Leaks = LeakNames.AllTypes }, null);
-        }
-
-        return LeakNames.TryParseType(value, out var type)
-            ? (options with { Leaks = [type.Value] }, null)
-            : (options, $"--leak must be one of memory, task, http-conn, all; got '{value}'");
-    }
-
-    private static int? ParseInt(string value, int min, int max) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int parsed) && parsed >= min && parsed <= max ? parsed : null;
-
-    private static string Range(string name, string value, int min, int max) => $"{name} must be a whole number from {min} to {max}; got '{value}'";
 }

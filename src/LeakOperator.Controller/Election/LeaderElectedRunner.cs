@@ -1,0 +1,107 @@
+using k8s;
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
+using LeakOperator.Controller.Metrics;
+using Microsoft.Extensions.Logging;
+
+namespace LeakOperator.Controller.Election;
+
+/// <summary>
+/// Runs work only while this instance holds the lease: started on gaining leadership, cancelled and awaited on
+/// losing it, started again if leadership comes back. Without election, it simply runs the work.
+/// </summary>
+public sealed partial class LeaderElectedRunner(IKubernetes kubernetes, LeaderElectionOptions options, ControllerMetrics metrics, ILogger logger)
+{
+    private int _leading;
+
+    public bool IsLeader => Volatile.Read(ref _leading) == 1;
+
+    public string? CurrentLeader { get; private set; }
+
+    public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        if (!options.Enabled)
+        {
+            Volatile.Write(ref _leading, 1);
+            await work(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var config = new LeaderElectionConfig(new LeaseLock(kubernetes, options.Namespace, options.LeaseName, options.Identity))
+            {
+                LeaseDuration = options.LeaseDuration,
+                RenewDeadline = options.RenewDeadline,
+                RetryPeriod = options.RetryPeriod,
+            };
+            using var elector = new LeaderElector(config);
+            elector.OnNewLeader += leader =>
+            {
+                CurrentLeader = leader;
+                LogNewLeader(logger, leader, options.Identity);
+            };
+
+            // One term: wait to be elected, then run the work until the lease cannot be renewed.
+            using var term = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task? running = null;
+            elector.OnStartedLeading += () =>
+            {
+                Volatile.Write(ref _leading, 1);
+                metrics.Leading(options.LeaseName, true);
+                LogLeading(logger, options.Identity);
+                running = work(term.Token);
+            };
+            try
+            {
+                await elector.RunUntilLeadershipLostAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogElectionFailed(logger, e);
+            }
+            finally
+            {
+                // Stop the work before anything else: the next leader may start as soon as our lease runs out.
+                await term.CancelAsync().ConfigureAwait(false);
+                if (running is not null)
+                {
+                    await running.ConfigureAwait(false);
+                }
+
+                if (Interlocked.Exchange(ref _leading, 0) == 1)
+                {
+                    metrics.Leading(options.LeaseName, false);
+                    LogLost(logger, options.Identity);
+                }
+            }
+
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(options.RetryPeriod, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} is now the leader")]
+    private static partial void LogLeading(ILogger logger, string identity);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Identity} lost leadership; its work is stopped")]
+    private static partial void LogLost(ILogger logger, string identity);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Leader is {Leader} (this instance: {Identity})")]
+    private static partial void LogNewLeader(ILogger logger, string leader, string identity);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Leader election failed; trying again")]
+    private static partial void LogElectionFailed(ILogger logger, Exception error);
+}

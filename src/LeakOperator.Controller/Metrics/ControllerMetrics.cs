@@ -1,0 +1,66 @@
+using LeakOperator.Controller.Queue;
+using LeakOperator.Controller.Watching;
+using Prometheus;
+
+namespace LeakOperator.Controller.Metrics;
+
+/// <summary>
+/// Controller metrics under controller-runtime's names, so existing dashboards and alerts apply as they are,
+/// plus the watch's own counters.
+/// </summary>
+public sealed class ControllerMetrics : IWorkQueueObserver, IWatchObserver
+{
+    private readonly Counter _reconciles;
+    private readonly Counter _reconcileErrors;
+    private readonly Histogram _reconcileTime;
+    private readonly Gauge _depth;
+    private readonly Counter _adds;
+    private readonly Counter _retries;
+    private readonly Counter _watchEvents;
+    private readonly Counter _watchReconnects;
+    private readonly Counter _statusConflicts;
+    private readonly Gauge _leader;
+
+    public ControllerMetrics(CollectorRegistry registry)
+    {
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        _reconciles = factory.CreateCounter("controller_runtime_reconcile_total", "Total number of reconciliations per controller.", "controller", "result");
+        _reconcileErrors = factory.CreateCounter("controller_runtime_reconcile_errors_total", "Total number of reconciliation errors per controller.", "controller");
+        _reconcileTime = factory.CreateHistogram("controller_runtime_reconcile_time_seconds", "Length of time per reconciliation per controller.", new HistogramConfiguration
+        {
+            LabelNames = ["controller"],
+            Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60],
+        });
+        _depth = factory.CreateGauge("workqueue_depth", "Current depth of workqueue.", "name");
+        _adds = factory.CreateCounter("workqueue_adds_total", "Total number of adds handled by workqueue.", "name");
+        _retries = factory.CreateCounter("workqueue_retries_total", "Total number of retries handled by workqueue.", "name");
+        _watchEvents = factory.CreateCounter("leakoperator_watch_events_total", "Watch events received, by resource and type.", "resource", "type");
+        _watchReconnects = factory.CreateCounter("leakoperator_watch_reconnects_total", "Watch restarts, by reason: ended (server closed it), expired (410 Gone, relisted), error.", "resource", "reason");
+        _statusConflicts = factory.CreateCounter("leakoperator_status_conflicts_total", "Writes that met a 409 Conflict and were retried on the latest version.", "controller");
+        _leader = factory.CreateGauge("leader_election_master_status", "1 while this instance is the leader.", "name");
+    }
+
+    public void Reconciled(string controller, string result, TimeSpan took)
+    {
+        _reconciles.WithLabels(controller, result).Inc();
+        _reconcileTime.WithLabels(controller).Observe(took.TotalSeconds);
+        if (result == "error")
+        {
+            _reconcileErrors.WithLabels(controller).Inc();
+        }
+    }
+
+    public void StatusConflict(string controller) => _statusConflicts.WithLabels(controller).Inc();
+
+    public void Leading(string name, bool leading) => _leader.WithLabels(name).Set(leading ? 1 : 0);
+
+    public void Added(string queue) => _adds.WithLabels(queue).Inc();
+
+    public void Retried(string queue) => _retries.WithLabels(queue).Inc();
+
+    public void DepthChanged(string queue, int depth) => _depth.WithLabels(queue).Set(depth);
+
+    public void EventReceived(string resource, string type) => _watchEvents.WithLabels(resource, type).Inc();
+
+    public void Reconnected(string resource, string reason) => _watchReconnects.WithLabels(resource, reason).Inc();
+}

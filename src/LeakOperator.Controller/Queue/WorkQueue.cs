@@ -1,0 +1,212 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace LeakOperator.Controller.Queue;
+
+/// <summary>
+/// The controller work queue, after client-go's: an item waits at most once (adding it again while it waits is a
+/// no-op), is never handed to two workers at once (added while being processed, it waits until
+/// <see cref="Done"/>), can be added after a delay, and backs off per item on failure.
+/// </summary>
+/// <remarks>
+/// Invariants, all kept under one lock: an item is in <c>_ready</c> at most once; an item in <c>_ready</c> is in
+/// <c>_dirty</c>; an item in <c>_processing</c> is not in <c>_ready</c>. The semaphore counts <c>_ready</c>.
+/// </remarks>
+[SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "The name every controller author knows (client-go workqueue).")]
+public sealed class WorkQueue<T> : IDisposable
+    where T : notnull
+{
+    private readonly Queue<T> _ready = new();
+    private readonly HashSet<T> _dirty = [];
+    private readonly HashSet<T> _processing = [];
+    private readonly Dictionary<T, DateTimeOffset> _waiting = [];
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _available = new(0);
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly TimeProvider _time;
+    private readonly IWorkQueueObserver _observer;
+
+    public WorkQueue(string name, TimeProvider? time = null, IWorkQueueObserver? observer = null, ItemBackoff<T>? backoff = null)
+    {
+        Name = name;
+        _time = time ?? TimeProvider.System;
+        _observer = observer ?? IWorkQueueObserver.None;
+        Backoff = backoff ?? new ItemBackoff<T>();
+    }
+
+    public string Name { get; }
+
+    public ItemBackoff<T> Backoff { get; }
+
+    /// <summary>Items ready to be handed out.</summary>
+    public int Depth
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ready.Count;
+            }
+        }
+    }
+
+    /// <summary>Items waiting for a delayed add.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting.Count;
+            }
+        }
+    }
+
+    public bool IsShutDown => _shutdown.IsCancellationRequested;
+
+    public void Add(T item)
+    {
+        lock (_gate)
+        {
+            if (IsShutDown || !_dirty.Add(item))
+            {
+                return;
+            }
+
+            _observer.Added(Name);
+            if (_processing.Contains(item))
+            {
+                // Done() will queue it: a key must never be processed twice at once.
+                return;
+            }
+
+            _ready.Enqueue(item);
+            _observer.DepthChanged(Name, _ready.Count);
+        }
+
+        _available.Release();
+    }
+
+    /// <summary>Adds <paramref name="item"/> once <paramref name="delay"/> has passed; an earlier pending add wins.</summary>
+    public void AddAfter(T item, TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            Add(item);
+            return;
+        }
+
+        var due = _time.GetUtcNow() + delay;
+        lock (_gate)
+        {
+            if (IsShutDown || (_waiting.TryGetValue(item, out var pending) && pending <= due))
+            {
+                return;
+            }
+
+            _waiting[item] = due;
+        }
+
+        _ = AddWhenDueAsync(item, due, delay);
+    }
+
+    /// <summary>Adds <paramref name="item"/> after its next backoff delay (it failed).</summary>
+    public void AddRateLimited(T item)
+    {
+        _observer.Retried(Name);
+        AddAfter(item, Backoff.NextDelay(item));
+    }
+
+    /// <summary>Resets the item's backoff (it succeeded).</summary>
+    public void Forget(T item) => Backoff.Forget(item);
+
+    /// <summary>Waits for the next item and marks it as being processed; null once the queue is shut down.</summary>
+    public async Task<T?> TakeAsync(CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
+        try
+        {
+            await _available.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (IsShutDown)
+        {
+            return default;
+        }
+
+        lock (_gate)
+        {
+            var item = _ready.Dequeue();
+            _dirty.Remove(item);
+            _processing.Add(item);
+            _observer.DepthChanged(Name, _ready.Count);
+            return item;
+        }
+    }
+
+    /// <summary>Ends processing of an item; if it was added meanwhile, it is queued again now.</summary>
+    public void Done(T item)
+    {
+        bool requeued = false;
+        lock (_gate)
+        {
+            _processing.Remove(item);
+            if (_dirty.Contains(item) && !IsShutDown)
+            {
+                _ready.Enqueue(item);
+                _observer.DepthChanged(Name, _ready.Count);
+                requeued = true;
+            }
+        }
+
+        if (requeued)
+        {
+            _available.Release();
+        }
+    }
+
+    /// <summary>Stops handing out items; pending delayed adds are cancelled with their timers.</summary>
+    public void ShutDown()
+    {
+        lock (_gate)
+        {
+            if (IsShutDown)
+            {
+                return;
+            }
+
+            _shutdown.Cancel();
+            _waiting.Clear();
+        }
+    }
+
+    public void Dispose()
+    {
+        ShutDown();
+        _shutdown.Dispose();
+        _available.Dispose();
+    }
+
+    private async Task AddWhenDueAsync(T item, DateTimeOffset due, TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, _shutdown.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            // A sooner AddAfter for the same item replaced our due time: that one adds it, not us.
+            if (!_waiting.TryGetValue(item, out var current) || current != due)
+            {
+                return;
+            }
+
+            _waiting.Remove(item);
+        }
+
+        Add(item);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using LeakOperator.Controller.Resources;
+
+namespace LeakOperator.Controller.Reconciling;
+
+/// <summary>
+/// Optimistic-concurrency writes: apply a change to the object and write it; on 409 Conflict read the latest version
+/// and apply the change again. The change must be a function of the object, so reapplying it is safe.
+/// </summary>
+public static class ConflictRetry
+{
+    public const int MaxAttempts = 8;
+
+    /// <summary>Writes <paramref name="change"/> with <paramref name="write"/>; null if the object is gone.</summary>
+    /// <param name="change">Returns false when the object already is as wanted (nothing to write).</param>
+    public static async Task<T?> WriteAsync<T>(
+        CustomResourceClient<T> client,
+        T current,
+        Func<T, bool> change,
+        Func<T, CancellationToken, Task<T>> write,
+        Action? onConflict,
+        CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var obj = KubeObjects.DeepCopy(current);
+        for (int attempt = 1; ; attempt++)
+        {
+            if (!change(obj))
+            {
+                return obj;
+            }
+
+            try
+            {
+                return await write(obj, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < MaxAttempts)
+            {
+                onConflict?.Invoke();
+                obj = await client.GetAsync(ObjectKey.Of(obj), cancellationToken).ConfigureAwait(false);
+                if (obj is null)
+                {
+                    return null;
+                }
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace LeakOperator.Controller.Resources;
+
+/// <summary>A typed view of one custom resource over KubernetesClient's CustomObjects API, all namespaces.</summary>
+public sealed class CustomResourceClient<T>(IKubernetes kubernetes, ResourceDefinition definition)
+    where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    public ResourceDefinition Definition { get; } = definition;
+
+    public IKubernetes Kubernetes { get; } = kubernetes;
+
+    /// <summary>Lists every object and returns the resourceVersion to start a watch from.</summary>
+    public async Task<(IReadOnlyList<T> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
+    {
+        var body = await Kubernetes.CustomObjects.ListClusterCustomObjectAsync(
+            Definition.Group, Definition.Version, Definition.Plural, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var list = Convert<ResourceList<T>>(body);
+        return (list.Items, list.Metadata?.ResourceVersion ?? "");
+    }
+
+    /// <summary>Watches every object from <paramref name="resourceVersion"/>, with bookmarks, until the server ends it.</summary>
+    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        var events = Kubernetes.CustomObjects.WatchListClusterCustomObjectAsync(
+            Definition.Group,
+            Definition.Version,
+            Definition.Plural,
+            allowWatchBookmarks: true,
+            resourceVersion: resourceVersion,
+            timeoutSeconds: (int)timeout.TotalSeconds,
+            onError: e => failure = e,
+            cancellationToken: cancellationToken);
+        await foreach (var (type, body) in events.ConfigureAwait(false))
+        {
+            if (failure is not null)
+            {
+                break;
+            }
+
+            yield return type switch
+            {
+                WatchEventType.Error => WatchEvent<T>.Failed(Convert<V1Status>(body)),
+                WatchEventType.Bookmark => WatchEvent<T>.Bookmarked(Convert<BookmarkObject>(body).Metadata?.ResourceVersion ?? resourceVersion),
+                _ => new WatchEvent<T>(type, Convert<T>(body), null, null),
+            };
+        }
+
+        if (failure is not null)
+        {
+            throw new WatchFailedException($"the watch of {Definition} failed: {failure.Message}", failure);
+        }
+    }
+
+    /// <summary>Reads one object; null if it does not exist.</summary>
+    public async Task<T?> GetAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await Kubernetes.CustomObjects.GetNamespacedCustomObjectAsync(
+                Definition.Group, Definition.Version, key.Namespace, Definition.Plural, key.Name, cancellationToken).ConfigureAwait(false);
+            return Convert<T>(body);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Replaces the object (metadata and spec); fails with 409 if its resourceVersion is stale.</summary>
+    public async Task<T> ReplaceAsync(T obj, CancellationToken cancellationToken)
+    {
+        var body = await Kubernetes.CustomObjects.ReplaceNamespacedCustomObjectAsync(
+            obj, Definition.Group, Definition.Version, obj.Metadata.NamespaceProperty, Definition.Plural, obj.Metadata.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return Convert<T>(body);
+    }
+
+    /// <summary>Replaces the object's status through the status subresource; 409 if its resourceVersion is stale.</summary>
+    public async Task<T> ReplaceStatusAsync(T obj, CancellationToken cancellationToken)
+    {
+        var body = await Kubernetes.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(
+            obj, Definition.Group, Definition.Version, obj.Metadata.NamespaceProperty, Definition.Plural, obj.Metadata.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return Convert<T>(body);
+    }
+
+    private static TResult Convert<TResult>(object body) => body switch
+    {
+        JsonElement element => KubernetesJson.Deserialize<TResult>(element.GetRawText()),
+        TResult typed => typed,
+        _ => KubernetesJson.Deserialize<TResult>(KubernetesJson.Serialize(body)),
+    };
+
+    private sealed class BookmarkObject
+    {
+        [System.Text.Json.Serialization.JsonPropertyName("metadata")]
+        public V1ObjectMeta? Metadata { get; set; }
+    }
+}

@@ -1,0 +1,171 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using LeakOperator.Controller.Resources;
+using Microsoft.Extensions.Logging;
+
+namespace LeakOperator.Controller.Watching;
+
+/// <summary>
+/// List, then watch from the list's resourceVersion (with bookmarks); reconnect from the last version seen when the
+/// watch ends; relist on 410 Gone; back off with jitter on errors. It feeds the cache and enqueues changed keys.
+/// </summary>
+public sealed partial class ResourceWatcher<T>(
+    CustomResourceClient<T> client,
+    ObjectCache<T> cache,
+    Action<ObjectKey> enqueue,
+    ILogger logger,
+    IWatchObserver? observer = null,
+    TimeProvider? time = null)
+    where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    private static readonly TimeSpan s_watchTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan s_minBackoff = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly IWatchObserver _observer = observer ?? IWatchObserver.None;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly string _resource = client.Definition.ToString();
+
+    public WatchHealth Health { get; } = new();
+
+    /// <summary>Watches until cancelled. Never returns early and never throws except on cancellation.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        string? resourceVersion = null;
+        int failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                resourceVersion ??= await RelistAsync(cancellationToken).ConfigureAwait(false);
+                resourceVersion = await WatchFromAsync(resourceVersion, cancellationToken).ConfigureAwait(false);
+                failures = 0;
+                _observer.Reconnected(_resource, resourceVersion is null ? "expired" : "ended");
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Gone)
+            {
+                resourceVersion = null;
+                _observer.Reconnected(_resource, "expired");
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                failures++;
+                Health.Failed(e);
+                _observer.Reconnected(_resource, "error");
+                var delay = Backoff(failures);
+                LogWatchFailed(logger, _resource, failures, delay.TotalMilliseconds, e);
+                try
+                {
+                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task<string> RelistAsync(CancellationToken cancellationToken)
+    {
+        var (items, resourceVersion) = await client.ListAsync(cancellationToken).ConfigureAwait(false);
+        var gone = cache.ReplaceAll(items);
+        Health.Synced();
+        LogListed(logger, _resource, items.Count, resourceVersion);
+
+        // Everything is reconciled after a (re)list: changes missed while disconnected are found this way, and
+        // objects deleted meanwhile get their release.
+        foreach (var item in items)
+        {
+            enqueue(ObjectKey.Of(item));
+        }
+
+        foreach (var key in gone)
+        {
+            enqueue(key);
+        }
+
+        return resourceVersion;
+    }
+
+    /// <summary>Consumes one watch; returns the version to resume from, or null when a relist is needed (410).</summary>
+    private async Task<string?> WatchFromAsync(string resourceVersion, CancellationToken cancellationToken)
+    {
+        await foreach (var change in client.WatchAsync(resourceVersion, s_watchTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            Health.Succeeded();
+            _observer.EventReceived(_resource, change.Type.ToString());
+            switch (change.Type)
+            {
+                case WatchEventType.Bookmark:
+                    resourceVersion = change.BookmarkVersion ?? resourceVersion;
+                    break;
+                case WatchEventType.Error when change.Error?.Code == (int)HttpStatusCode.Gone:
+                    LogExpired(logger, _resource, resourceVersion);
+                    return null;
+                case WatchEventType.Error:
+                    throw new WatchFailedException($"the watch of {_resource} returned an error: {change.Error?.Code} {change.Error?.Message}");
+                case WatchEventType.Deleted:
+                    cache.Remove(ObjectKey.Of(change.Resource!));
+                    enqueue(ObjectKey.Of(change.Resource!));
+                    resourceVersion = change.Resource!.Metadata.ResourceVersion ?? resourceVersion;
+                    break;
+                default:
+                    var previous = cache.Upsert(change.Resource!);
+                    if (NeedsReconcile(previous, change.Resource!))
+                    {
+                        enqueue(ObjectKey.Of(change.Resource!));
+                    }
+
+                    resourceVersion = change.Resource!.Metadata.ResourceVersion ?? resourceVersion;
+                    break;
+            }
+        }
+
+        return resourceVersion;
+    }
+
+    /// <summary>
+    /// A status-only change (the controller's own status writes) does not need a reconcile: reacting to it would make
+    /// every status update trigger the next one. Spec (generation), deletion, finalizers and annotations do.
+    /// </summary>
+    private static bool NeedsReconcile(T? previous, T current)
+    {
+        if (previous is null)
+        {
+            return true;
+        }
+
+        var (before, after) = (previous.Metadata, current.Metadata);
+        return before.Generation != after.Generation
+            || before.DeletionTimestamp != after.DeletionTimestamp
+            || !SameItems(before.Finalizers, after.Finalizers)
+            || !SameItems(before.Annotations?.Select(a => $"{a.Key}={a.Value}"), after.Annotations?.Select(a => $"{a.Key}={a.Value}"));
+    }
+
+    private static bool SameItems(IEnumerable<string>? a, IEnumerable<string>? b) =>
+        (a ?? []).Order(StringComparer.Ordinal).SequenceEqual((b ?? []).Order(StringComparer.Ordinal), StringComparer.Ordinal);
+
+    private static TimeSpan Backoff(int failures)
+    {
+        double capped = Math.Min(s_maxBackoff.TotalMilliseconds, s_minBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)));
+
+        // Full jitter: many operators restarted by one API server outage must not all come back in the same instant.
+        return TimeSpan.FromMilliseconds((capped / 2) + (Random.Shared.NextDouble() * capped / 2));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listed {Resource}: {Count} objects at resourceVersion {ResourceVersion}")]
+    private static partial void LogListed(ILogger logger, string resource, int count, string resourceVersion);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Watch of {Resource} expired at resourceVersion {ResourceVersion} (410 Gone); relisting")]
+    private static partial void LogExpired(ILogger logger, string resource, string resourceVersion);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Resource} failed ({Failures} in a row); retrying in {DelayMs:0} ms")]
+    private static partial void LogWatchFailed(ILogger logger, string resource, int failures, double delayMs, Exception error);
+}

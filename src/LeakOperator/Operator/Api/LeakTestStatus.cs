@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+using k8s.Models;
+
+namespace LeakOperator.Operator.Api;
+
+/// <summary>What the operator observed of a LeakTest's injection.</summary>
+public sealed class LeakTestStatus
+{
+    /// <summary>Pending, Injecting, Holding, Releasing, Completed or Failed.</summary>
+    [JsonPropertyName("phase")]
+    public string? Phase { get; set; }
+
+    [JsonPropertyName("leakedUnits")]
+    public long LeakedUnits { get; set; }
+
+    [JsonPropertyName("injectedUnits")]
+    public long InjectedUnits { get; set; }
+
+    [JsonPropertyName("releasedUnits")]
+    public long ReleasedUnits { get; set; }
+
+    [JsonPropertyName("unitsPerMinute")]
+    public double UnitsPerMinute { get; set; }
+
+    /// <summary>Leaking or Stable, judged from the growth while injecting.</summary>
+    [JsonPropertyName("verdict")]
+    public string? Verdict { get; set; }
+
+    [JsonPropertyName("startedAt")]
+    public DateTime? StartedAt { get; set; }
+
+    [JsonPropertyName("completedAt")]
+    public DateTime? CompletedAt { get; set; }
+
+    [JsonPropertyName("observedGeneration")]
+    public long? ObservedGeneration { get; set; }
+
+    [JsonPropertyName("conditions")]
+    public IList<V1Condition> Conditions { get; set; } = [];
+}

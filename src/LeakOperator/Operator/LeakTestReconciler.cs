@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using LeakOperator.Controller.Reconciling;
+using LeakOperator.Controller.Resources;
+using LeakOperator.Leaks;
+using LeakOperator.Leaks.Analysis;
+using LeakOperator.Leaks.Injection;
+using LeakOperator.Operator.Api;
+using Microsoft.Extensions.Logging;
+
+namespace LeakOperator.Operator;
+
+/// <summary>
+/// The only place that knows both Kubernetes and leaks: runs one injection per LeakTest generation, reports it in
+/// status, conditions and events, and releases it when the test is deleted, changed, or this instance stops.
+/// </summary>
+public sealed partial class LeakTestReconciler(
+    CustomResourceClient<LeakTest> client,
+    InjectionFactory factory,
+    InjectionInventory inventory,
+    EventRecorder events,
+    Action onStatusConflict,
+    ILogger<LeakTestReconciler> logger,
+    TimeProvider? time = null) : IReconciler<LeakTest>
+{
+    /// <summary>How often status is refreshed while a test injects.</summary>
+    public static readonly TimeSpan InjectingRefresh = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often status is refreshed while a leaky test holds what it leaked.</summary>
+    public static readonly TimeSpan HoldingRefresh = TimeSpan.FromSeconds(15);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ConcurrentDictionary<LeakOwner, TrackedInjection> _tracked = new();
+
+    public async Task<ReconcileResult> ReconcileAsync(LeakTest obj, CancellationToken cancellationToken)
+    {
+        var owner = new LeakOwner(obj.Metadata.NamespaceProperty, obj.Metadata.Name);
+        var (spec, problem) = SpecTranslation.Translate(obj.Spec);
+        if (problem is not null)
+        {
+            await ReleaseAsync(owner).ConfigureAwait(false);
+            await WriteStatusAsync(obj, status => Invalid(status, obj, problem), cancellationToken).ConfigureAwait(false);
+            if (!ConditionSet.IsTrue(obj.Status?.Conditions, LeakTestConditions.InvalidSpec))
+            {
+                await events.RecordAsync(obj, "Warning", "InvalidSpec", problem.Message, cancellationToken).ConfigureAwait(false);
+            }
+
+            return ReconcileResult.Done;
+        }
+
+        long generation = obj.Metadata.Generation ?? 0;
+        if (_tracked.TryGetValue(owner, out var tracked) && (tracked.Generation != generation || tracked.Uid != obj.Metadata.Uid))
+        {
+            // A spec change restarts the injection: what the old spec leaked is released first.
+            await ReleaseAsync(owner).ConfigureAwait(false);
+            tracked = null;
+        }
+
+        if (tracked is null)
+        {
+            if (FinishedBefore(obj, generation))
+            {
+                return ReconcileResult.Done;
+            }
+
+            tracked = Start(owner, spec!, obj, generation);
+            await events.RecordAsync(obj, "Normal", "InjectionStarted", $"Injecting {spec!.Type.ToWire()} ({spec.Mode.ToWire()}) at {spec.RatePerSecond}/s for {spec.Duration.TotalSeconds:0} s, at most {spec.MaxUnits} units", cancellationToken).ConfigureAwait(false);
+        }
+
+        var before = obj.Status;
+        var written = await WriteStatusAsync(obj, status => Observe(status, tracked, generation), cancellationToken).ConfigureAwait(false);
+        await RecordTransitionsAsync(obj, before, written?.Status, tracked, cancellationToken).ConfigureAwait(false);
+        return tracked.Injection.Phase switch
+        {
+            InjectionPhase.Injecting or InjectionPhase.Pending => ReconcileResult.After(InjectingRefresh),
+            InjectionPhase.Holding => ReconcileResult.After(HoldingRefresh),
+            _ => ReconcileResult.Done,
+        };
+    }
+
+    public async Task FinalizeAsync(LeakTest obj, CancellationToken cancellationToken)
+    {
+        var owner = new LeakOwner(obj.Metadata.NamespaceProperty, obj.Metadata.Name);
+        if (await ReleaseAsync(owner).ConfigureAwait(false) is { } released)
+        {
+            await events.RecordAsync(obj, "Normal", "Released", $"Released {released} units before deletion", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task DeletedAsync(ObjectKey key, CancellationToken cancellationToken) =>
+        await ReleaseAsync(new LeakOwner(key.Namespace, key.Name)).ConfigureAwait(false);
+
+    public async Task StoppedAsync()
+    {
+        var owners = _tracked.Keys.ToList();
+        await Task.WhenAll(owners.Select(owner => ReleaseAsync(owner))).ConfigureAwait(false);
+        LogReleasedAll(logger, owners.Count);
+    }
+
+    /// <summary>Units still held by the owner's injection, for diagnostics and tests.</summary>
+    internal bool TryGetInjection(LeakOwner owner, out Injection? injection)
+    {
+        injection = _tracked.TryGetValue(owner, out var tracked) ? tracked.Injection : null;
+        return injection is not null;
+    }
+
+    private TrackedInjection Start(LeakOwner owner, InjectionSpec spec, LeakTest obj, long generation)
+    {
+        var injection = factory.Create(owner, spec);
+        var tracked = new TrackedInjection(injection, generation, obj.Metadata.Uid, _time);
+        _tracked[owner] = tracked;
+        inventory.TryAdd(injection);
+        injection.Start();
+        LogStarted(logger, owner, spec.Type, spec.Mode, generation);
+        return tracked;
+    }
+
+    /// <summary>
+    /// A safe test of this generation that already completed (seen in status, e.g. after an operator restart) is not
+    /// injected again: it has nothing to hold.
+    /// </summary>
+    private static bool FinishedBefore(LeakTest obj, long generation) =>
+        obj.Status is { Phase: LeakTestPhases.Completed } status && status.ObservedGeneration == generation;
+
+    /// <summary>Gives back everything the owner's injection holds; returns how many units, or null if it had none.</summary>
+    private async Task<long?> ReleaseAsync(LeakOwner owner)
+    {
+        if (!_tracked.TryRemove(owner, out var tracked))
+        {
+            return null;
+        }
+
+        long held = tracked.Injection.Ledger.Held;
+        await tracked.DisposeAsync().ConfigureAwait(false);
+        inventory.TryRemove(owner, out _);
+        LogReleased(logger, owner, held);
+        return held;
+    }
+
+    private bool Observe(LeakTestStatus status, TrackedInjection tracked, long generation)
+    {
+        var injection = tracked.Injection;
+        var now = _time.GetUtcNow().UtcDateTime;
+        var (slope, verdict) = tracked.Judge();
+        string phase = injection.Phase switch
+        {
+            InjectionPhase.Pending => LeakTestPhases.Pending,
+            InjectionPhase.Injecting => LeakTestPhases.Injecting,
+            InjectionPhase.Holding => LeakTestPhases.Holding,
+            InjectionPhase.Releasing => LeakTestPhases.Releasing,
+            _ => LeakTestPhases.Completed,
+        };
+        status.Phase = phase;
+        status.LeakedUnits = injection.MeasureLive();
+        status.InjectedUnits = injection.Ledger.Injected;
+        status.ReleasedUnits = injection.Ledger.Released;
+        status.UnitsPerMinute = Math.Round(slope, 1);
+        status.Verdict = verdict?.ToString();
+        status.StartedAt = injection.StartedAt?.UtcDateTime;
+        status.CompletedAt = injection.InjectionEndedAt?.UtcDateTime;
+        status.ObservedGeneration = generation;
+        bool injecting = injection.Phase is InjectionPhase.Injecting or InjectionPhase.Pending;
+        ConditionSet.Set(status.Conditions, LeakTestConditions.Ready, true, phase, ReadyMessage(phase, injection), generation, now);
+        ConditionSet.Set(status.Conditions, LeakTestConditions.Injecting, injecting, injecting ? "InjectionRunning" : "InjectionEnded", injecting ? $"injecting until {injection.StartedAt + injection.Spec.Duration:u}" : "the injection time is over", generation, now);
+        ConditionSet.Set(status.Conditions, LeakTestConditions.Leaking, verdict == Verdict.Leaking, verdict?.ToString() ?? "NotJudgedYet", $"growth {slope:0.#} units/min while injecting", generation, now);
+        ConditionSet.Set(status.Conditions, LeakTestConditions.InvalidSpec, false, "Valid", "the spec is valid", generation, now);
+        string? cap = injection.Ledger.CapReason;
+        ConditionSet.Set(status.Conditions, LeakTestConditions.Capped, cap is not null, cap is null ? "WithinCaps" : "CapReached", cap ?? "no cap has engaged", generation, now);
+        return true;
+    }
+
+    private bool Invalid(LeakTestStatus status, LeakTest obj, SpecTranslation.Problem problem)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        long generation = obj.Metadata.Generation ?? 0;
+        status.Phase = LeakTestPhases.Failed;
+        status.LeakedUnits = 0;
+        status.Verdict = null;
+        status.ObservedGeneration = generation;
+        ConditionSet.Set(status.Conditions, LeakTestConditions.InvalidSpec, true, problem.Reason, problem.Message, generation, now);
+        ConditionSet.Set(status.Conditions, LeakTestConditions.Ready, false, problem.Reason, problem.Message, generation, now);
+        ConditionSet.Set(status.Conditions, LeakTestConditions.Injecting, false, "InvalidSpec", "nothing is injected for an invalid spec", generation, now);
+        return true;
+    }
+
+    private static string ReadyMessage(string phase, Injection injection) => phase switch
+    {
+        LeakTestPhases.Injecting => $"injecting {injection.Spec.Type.ToWire()} in {injection.Spec.Mode.ToWire()} mode",
+        LeakTestPhases.Holding => "injection over; the leaky test holds what it leaked until it is deleted",
+        LeakTestPhases.Completed => "injection over; everything is released",
+        _ => phase,
+    };
+
+    private async Task<LeakTest?> WriteStatusAsync(LeakTest obj, Func<LeakTestStatus, bool> change, CancellationToken cancellationToken)
+    {
+        return await ConflictRetry.WriteAsync(
+            client,
+            obj,
+            latest =>
+            {
+                var before = Serialize(latest.Status);
+                latest.Status ??= new LeakTestStatus();
+                change(latest.Status);
+
+                // Nothing to write when nothing changed: a write would wake every watcher for nothing.
+                return Serialize(latest.Status) != before;
+            },
+            client.ReplaceStatusAsync,
+            onStatusConflict,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RecordTransitionsAsync(LeakTest obj, LeakTestStatus? before, LeakTestStatus? after, TrackedInjection tracked, CancellationToken cancellationToken)
+    {
+        if (after is null)
+        {
+            return;
+        }
+
+        if (before?.Phase != after.Phase && after.Phase is LeakTestPhases.Holding or LeakTestPhases.Completed)
+        {
+            string message = after.Phase == LeakTestPhases.Holding
+                ? $"Injection over: holding {after.LeakedUnits} {tracked.Injection.Spec.Type.UnitName()}; verdict {after.Verdict}"
+                : $"Injection over: everything released; verdict {after.Verdict}";
+            await events.RecordAsync(obj, "Normal", after.Phase == LeakTestPhases.Holding ? "Holding" : "Completed", message, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!ConditionSet.IsTrue(before?.Conditions, LeakTestConditions.Capped) && ConditionSet.IsTrue(after.Conditions, LeakTestConditions.Capped))
+        {
+            await events.RecordAsync(obj, "Warning", "Capped", tracked.Injection.Ledger.CapReason ?? "a cap engaged", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string Serialize(LeakTestStatus? status) => k8s.KubernetesJson.Serialize(status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Injecting for {Owner}: {LeakType} {Mode} (generation {Generation})")]
+    private static partial void LogStarted(ILogger logger, LeakOwner owner, LeakType leakType, LeakMode mode, long generation);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released {Owner}: {Units} units")]
+    private static partial void LogReleased(ILogger logger, LeakOwner owner, long units);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released every injection ({Count})")]
+    private static partial void LogReleasedAll(ILogger logger, int count);
+}

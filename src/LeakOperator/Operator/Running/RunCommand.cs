@@ -1,0 +1,93 @@
+using k8s;
+using LeakOperator.Controller.Election;
+using LeakOperator.Controller.Metrics;
+using LeakOperator.Controller.Reconciling;
+using LeakOperator.Controller.Resources;
+using LeakOperator.Hosting;
+using LeakOperator.Leaks.Injection;
+using LeakOperator.Operator.Api;
+
+namespace LeakOperator.Operator.Running;
+
+/// <summary>`LeakOperator run`: the operator against the current kubeconfig, or in-cluster.</summary>
+internal static class RunCommand
+{
+    public const string Component = "leak-operator";
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var options = RunOptions.Parse(args, out string? error, out bool help);
+        if (help)
+        {
+            Console.Out.WriteLine(RunOptions.Usage);
+            return ExitCodes.Ok;
+        }
+
+        if (options is null)
+        {
+            await Console.Error.WriteLineAsync($"run: {error}\n\n{RunOptions.Usage}").ConfigureAwait(false);
+            return ExitCodes.BadUsage;
+        }
+
+        KubernetesClientConfiguration config;
+        try
+        {
+            config = options.Kubeconfig is null && KubernetesClientConfiguration.IsInCluster()
+                ? KubernetesClientConfiguration.InClusterConfig()
+                : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.Context);
+        }
+        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"run: no usable Kubernetes configuration: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.BadUsage;
+        }
+
+        var builder = ObservabilityEndpoints.CreateBuilder(Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null ? "http://0.0.0.0:8080" : null);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(25));
+        Compose(builder.Services, config, options);
+        await using var app = builder.Build();
+        var service = app.Services.GetRequiredService<OperatorService>();
+        ObservabilityEndpoints.Map(app, app.Services.GetRequiredService<InjectionInventory>(), service.Readiness);
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        Console.Out.WriteLine($"LeakOperator run: {options.Identity} serving {ObservabilityEndpoints.ListeningAddress(app)}/metrics, watching {LeakTest.Definition} at {config.Host}");
+        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    private static void Compose(IServiceCollection services, KubernetesClientConfiguration config, RunOptions options)
+    {
+        services.AddSingleton<IKubernetes>(_ => new Kubernetes(config));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => new ControllerMetrics(Prometheus.Metrics.DefaultRegistry));
+        services.AddSingleton<InjectionInventory>();
+        services.AddSingleton(_ => new InjectionFactory(new LeakBudget(options.Budget)));
+        services.AddSingleton(sp => new CustomResourceClient<LeakTest>(sp.GetRequiredService<IKubernetes>(), LeakTest.Definition));
+        services.AddSingleton(sp => new EventRecorder(sp.GetRequiredService<IKubernetes>(), Component, options.Identity, sp.GetRequiredService<ILogger<EventRecorder>>()));
+        services.AddSingleton(sp => new LeakTestReconciler(
+            sp.GetRequiredService<CustomResourceClient<LeakTest>>(),
+            sp.GetRequiredService<InjectionFactory>(),
+            sp.GetRequiredService<InjectionInventory>(),
+            sp.GetRequiredService<EventRecorder>(),
+            () => sp.GetRequiredService<ControllerMetrics>().StatusConflict(Component),
+            sp.GetRequiredService<ILogger<LeakTestReconciler>>()));
+        services.AddSingleton(sp => new Controller<LeakTest>(
+            sp.GetRequiredService<CustomResourceClient<LeakTest>>(),
+            sp.GetRequiredService<LeakTestReconciler>(),
+            new ControllerOptions(Component, LeakTest.Finalizer, options.Workers),
+            sp.GetRequiredService<ControllerMetrics>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new LeaderElectedRunner(
+            sp.GetRequiredService<IKubernetes>(),
+            LeaderElectionOptions.Default(options.LeaderElectionNamespace, options.Identity) with { Enabled = options.LeaderElect },
+            sp.GetRequiredService<ControllerMetrics>(),
+            sp.GetRequiredService<ILogger<LeaderElectedRunner>>()));
+        services.AddSingleton<OperatorService>();
+        services.AddHostedService(sp => sp.GetRequiredService<OperatorService>());
+    }
+}

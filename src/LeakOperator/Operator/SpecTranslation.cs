@@ -1,0 +1,48 @@
+using LeakOperator.Leaks;
+using LeakOperator.Leaks.Injection;
+using LeakOperator.Operator.Api;
+
+namespace LeakOperator.Operator;
+
+/// <summary>Turns a LeakTest spec into an injection spec, or into the reason it cannot be one.</summary>
+public static class SpecTranslation
+{
+    /// <summary>A spec the schema let through that cannot run: a machine-readable reason and words a user can act on.</summary>
+    public sealed record Problem(string Reason, string Message);
+
+    public static (InjectionSpec? Spec, Problem? Problem) Translate(LeakTestSpec spec)
+    {
+        if (!LeakNames.TryParseType(spec.LeakType, out var type))
+        {
+            return (null, new("UnknownLeakType", $"spec.leakType '{spec.LeakType}' is not one of memory, task, http-conn"));
+        }
+
+        var mode = LeakMode.Leaky;
+        if (spec.Mode is not null)
+        {
+            if (!LeakNames.TryParseMode(spec.Mode, out var parsed))
+            {
+                return (null, new("UnknownMode", $"spec.mode '{spec.Mode}' is not one of leaky, safe"));
+            }
+
+            mode = parsed.Value;
+        }
+
+        // The schema cannot tie a field to another field's value; this check can.
+        if (spec.TickIntervalMilliseconds is not null && type != LeakType.Task)
+        {
+            return (null, new("TickIntervalNotApplicable", $"spec.tickIntervalMilliseconds applies only to leakType task, not {type.Value.ToWire()}; remove it"));
+        }
+
+        var defaults = InjectionSpec.Default(type.Value, mode);
+        var result = defaults with
+        {
+            Duration = TimeSpan.FromSeconds(spec.DurationSeconds ?? 300),
+            RatePerSecond = spec.RatePerSecond ?? defaults.RatePerSecond,
+            MaxUnits = spec.MaxUnits ?? defaults.MaxUnits,
+            TickInterval = spec.TickIntervalMilliseconds is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.TickInterval,
+        };
+        var errors = result.Validate();
+        return errors.Count == 0 ? (result, null) : (null, new("OutOfRange", string.Join("; ", errors)));
+    }
+}

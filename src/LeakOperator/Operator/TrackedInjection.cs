@@ -1,0 +1,69 @@
+using LeakOperator.Leaks.Analysis;
+using LeakOperator.Leaks.Injection;
+using LeakOperator.Timing;
+
+namespace LeakOperator.Operator;
+
+/// <summary>
+/// An injection the operator runs for one generation of one LeakTest, and the growth seen while it injected:
+/// sampled every second by a SafeTicker that closes with it, independent of how often reconciles run.
+/// </summary>
+internal sealed class TrackedInjection : IAsyncDisposable
+{
+    public static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(1);
+
+    private readonly List<UnitSample> _samples = [];
+    private readonly Lock _gate = new();
+    private readonly SafeTicker _sampler;
+    private readonly TimeProvider _time;
+
+    public TrackedInjection(Injection injection, long generation, string uid, TimeProvider time)
+    {
+        Injection = injection;
+        Generation = generation;
+        Uid = uid;
+        _time = time;
+        _sampler = new SafeTicker(SampleInterval, static state => ((TrackedInjection)state!).Sample(), this, time);
+    }
+
+    public Injection Injection { get; }
+
+    public long Generation { get; }
+
+    public string Uid { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        _sampler.Dispose();
+        await Injection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Records a reading while injecting; afterwards the verdict is frozen at what the injection showed.</summary>
+    private void Sample()
+    {
+        if (Injection.Phase != InjectionPhase.Injecting || Injection.StartedAt is not { } started)
+        {
+            return;
+        }
+
+        var reading = new UnitSample((_time.GetUtcNow() - started).TotalSeconds, Injection.MeasureLive());
+        lock (_gate)
+        {
+            _samples.Add(reading);
+        }
+    }
+
+    public (double UnitsPerMinute, Verdict? Verdict) Judge()
+    {
+        lock (_gate)
+        {
+            if (_samples.Count < 3)
+            {
+                return (0, null);
+            }
+
+            var (slope, verdict) = GrowthAnalysis.Judge(_samples, Injection.Spec.RatePerSecond);
+            return (slope, verdict);
+        }
+    }
+}
