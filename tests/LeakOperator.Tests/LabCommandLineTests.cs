@@ -1,3 +1,4 @@
+using LeakOperator.TestSupport;
 namespace LeakOperator.Tests;
 
 public sealed class LabCommandLineTests

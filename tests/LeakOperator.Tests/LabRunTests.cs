@@ -1,4 +1,5 @@
 using System.Net.Http;
+using LeakOperator.TestSupport;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 

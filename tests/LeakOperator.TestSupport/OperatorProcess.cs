@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace LeakOperator.Tests;
+using Xunit;
+
+namespace LeakOperator.TestSupport;
 
 /// <summary>Runs the real LeakOperator executable (as users do) and collects what it prints.</summary>
-internal sealed class OperatorProcess : IAsyncDisposable
+public sealed class OperatorProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
@@ -42,7 +44,10 @@ internal sealed class OperatorProcess : IAsyncDisposable
         }
     }
 
-    public static OperatorProcess Start(params string[] args)
+    public static OperatorProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts LeakOperator.dll (copied next to the test assembly) with extra environment variables.</summary>
+    public static OperatorProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -54,6 +59,11 @@ internal sealed class OperatorProcess : IAsyncDisposable
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         return new OperatorProcess(Process.Start(start)!);
@@ -74,6 +84,33 @@ internal sealed class OperatorProcess : IAsyncDisposable
 
         _process.WaitForExit(); // flushes the asynchronous output readers
         return _process.ExitCode;
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int Id => _process.Id;
+
+    /// <summary>Asks it to stop as Kubernetes does (SIGTERM).</summary>
+    public void Terminate() => System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
+    /// <summary>Ends it at once, as a crash or a SIGKILL would.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>Waits until its output matches <paramref name="pattern"/>; returns the first group.</summary>
+    public async Task<string> WaitForOutput(System.Text.RegularExpressions.Regex pattern, TimeSpan deadline)
+    {
+        string? found = null;
+        await Eventually.True(
+            () =>
+            {
+                var match = pattern.Match(Stdout);
+                found = match.Success ? match.Groups[1].Value : null;
+                return found is not null || _process.HasExited;
+            },
+            $"output matching {pattern}",
+            deadline);
+        Assert.True(found is not null, $"the process exited before printing {pattern}.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+        return found!;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace LeakOperator.TestSupport;
+
+/// <summary>Waiting on a condition with a deadline, never a bare sleep.</summary>
+public static class Eventually
+{
+    /// <summary>Waits for <paramref name="condition"/>; fails with <paramref name="what"/> if the deadline passes first.</summary>
+    public static async Task True(Func<Task<bool>> condition, string what, TimeSpan deadline, TimeSpan? poll = null)
+    {
+        var watch = Stopwatch.StartNew();
+        Exception? last = null;
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+            {
+                last = e;
+            }
+
+            if (watch.Elapsed > deadline)
+            {
+                Assert.Fail($"not met within {deadline.TotalSeconds:0} s: {what}{(last is null ? "" : $" (last error: {last.Message})")}");
+            }
+
+            await Task.Delay(poll ?? TimeSpan.FromMilliseconds(100));
+        }
+    }
+
+    public static Task True(Func<bool> condition, string what, TimeSpan deadline) =>
+        True(() => Task.FromResult(condition()), what, deadline);
+}
