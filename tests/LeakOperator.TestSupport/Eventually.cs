@@ -7,7 +7,11 @@ namespace LeakOperator.TestSupport;
 public static class Eventually
 {
     /// <summary>Waits for <paramref name="condition"/>; fails with <paramref name="what"/> if the deadline passes first.</summary>
-    public static async Task True(Func<Task<bool>> condition, string what, TimeSpan deadline, TimeSpan? poll = null)
+    public static Task True(Func<Task<bool>> condition, string what, TimeSpan deadline, TimeSpan? poll = null) =>
+        True(condition, () => what, deadline, poll);
+
+    /// <summary>As above, with a description made only on failure (it may show the last state seen).</summary>
+    public static async Task True(Func<Task<bool>> condition, Func<string> what, TimeSpan deadline, TimeSpan? poll = null)
     {
         var watch = Stopwatch.StartNew();
         Exception? last = null;
@@ -27,7 +31,7 @@ public static class Eventually
 
             if (watch.Elapsed > deadline)
             {
-                Assert.Fail($"not met within {deadline.TotalSeconds:0} s: {what}{(last is null ? "" : $" (last error: {last.Message})")}");
+                Assert.Fail($"not met within {deadline.TotalSeconds:0} s: {what()}{(last is null ? "" : $" (last error: {last.Message})")}");
             }
 
             await Task.Delay(poll ?? TimeSpan.FromMilliseconds(100));

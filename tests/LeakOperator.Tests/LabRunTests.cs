@@ -1,7 +1,7 @@
 using System.Net.Http;
-using LeakOperator.TestSupport;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LeakOperator.TestSupport;
 
 namespace LeakOperator.Tests;
 

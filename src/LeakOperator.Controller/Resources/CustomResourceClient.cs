@@ -52,7 +52,13 @@ public sealed class CustomResourceClient<T>(IKubernetes kubernetes, ResourceDefi
             };
         }
 
-        if (failure is not null)
+        // The client hands an ERROR watch event to onError as a KubernetesException instead of yielding it, so a
+        // 410 Gone ("too old resource version") arrives here; it is an event the watcher acts on, not a failure.
+        if (failure is KubernetesException { Status: { } status })
+        {
+            yield return WatchEvent<T>.Failed(status);
+        }
+        else if (failure is not null)
         {
             throw new WatchFailedException($"the watch of {Definition} failed: {failure.Message}", failure);
         }

@@ -110,6 +110,7 @@ public sealed partial class ResourceWatcher<T>(
                     LogExpired(logger, _resource, resourceVersion);
                     return null;
                 case WatchEventType.Error:
+                    // Anything else the server reports ends this watch; the caller backs off and reconnects.
                     throw new WatchFailedException($"the watch of {_resource} returned an error: {change.Error?.Code} {change.Error?.Message}");
                 case WatchEventType.Deleted:
                     cache.Remove(ObjectKey.Of(change.Resource!));

@@ -230,7 +230,7 @@ public sealed partial class LeakTestReconciler(
         }
     }
 
-    private static string Serialize(LeakTestStatus? status) => k8s.KubernetesJson.Serialize(status);
+    private static string Serialize(LeakTestStatus? status) => status is null ? "" : k8s.KubernetesJson.Serialize(status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Injecting for {Owner}: {LeakType} {Mode} (generation {Generation})")]
     private static partial void LogStarted(ILogger logger, LeakOwner owner, LeakType leakType, LeakMode mode, long generation);

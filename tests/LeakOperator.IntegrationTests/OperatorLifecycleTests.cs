@@ -1,0 +1,128 @@
+using k8s;
+using LeakOperator.IntegrationTests.ControlPlane;
+using LeakOperator.Operator.Api;
+using LeakOperator.TestSupport;
+
+namespace LeakOperator.IntegrationTests;
+
+/// <summary>The operator against the real API server: injection, status, verdicts, metrics, deletion.</summary>
+[Collection(ControlPlaneGroup.Name)]
+public sealed class OperatorLifecycleTests(ControlPlaneFixture fixture)
+{
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Leaky_tests_hold_and_are_judged_leaking_safe_ones_release_and_are_stable_and_status_matches_metrics()
+    {
+        await using var ns = await TestNamespace.CreateAsync(fixture, "life");
+        var objects = new LeakTestObjects(fixture.Admin);
+        await using var op = await RunningOperator.StartAsync(fixture, $"life-{ns}", "--leader-elect", "false");
+        foreach (var type in new[] { "memory", "task", "http-conn" })
+        {
+            foreach (var mode in new[] { "leaky", "safe" })
+            {
+                await objects.CreateAsync(LeakTestObjects.New(ns, $"{type}-{mode}", new LeakTestSpec { LeakType = type, Mode = mode, DurationSeconds = 8, RatePerSecond = type == "task" ? 20 : 4 }));
+            }
+        }
+
+        foreach (var type in new[] { "memory", "task", "http-conn" })
+        {
+            var leaky = await WaitForPhase(op, objects, ns, $"{type}-leaky", LeakTestPhases.Holding);
+            var safe = await WaitForPhase(op, objects, ns, $"{type}-safe", LeakTestPhases.Completed);
+
+            Assert.True(leaky.Status!.Verdict == "Leaking", $"{type} leaky: verdict {leaky.Status.Verdict}, {leaky.Status.UnitsPerMinute}/min");
+            Assert.True(leaky.Status.LeakedUnits >= 10, $"{type} leaky holds {leaky.Status.LeakedUnits} units");
+            Assert.True(safe.Status!.Verdict == "Stable", $"{type} safe: verdict {safe.Status.Verdict}, {safe.Status.UnitsPerMinute}/min");
+            Assert.Equal(0, safe.Status.LeakedUnits);
+            Assert.Equal(safe.Metadata.Generation, safe.Status.ObservedGeneration);
+            Assert.Contains(leaky.Status.Conditions, c => c.Type == LeakTestConditions.Leaking && c.Status == "True");
+            Assert.Contains(safe.Status.Conditions, c => c.Type == LeakTestConditions.Ready && c.Status == "True");
+            Assert.Contains(LeakTest.Finalizer, leaky.Metadata.Finalizers);
+
+            // Holding is steady, so the status and /metrics must agree exactly.
+            string scrape = await op.ScrapeAsync();
+            Assert.Equal(leaky.Status.LeakedUnits, RunningOperator.Value(scrape, RunningOperator.LeakedUnitsSeries(type, "leaky", ns, $"{type}-leaky")));
+            Assert.Equal(0, RunningOperator.Value(scrape, RunningOperator.LeakedUnitsSeries(type, "safe", ns, $"{type}-safe")));
+        }
+
+        var (status, body) = await op.GetAsync("/readyz");
+        Assert.True(status == 200, body);
+        var events = await fixture.Admin.CoreV1.ListNamespacedEventAsync(ns);
+        Assert.Contains(events.Items, e => e.Reason == "InjectionStarted" && e.InvolvedObject.Name == "task-leaky");
+        Assert.Contains(events.Items, e => e.Reason == "Holding" && e.InvolvedObject.Name == "task-leaky");
+    }
+
+    [Fact]
+    public async Task Deleting_a_test_mid_injection_releases_everything_and_the_object_goes()
+    {
+        await using var ns = await TestNamespace.CreateAsync(fixture, "del");
+        var objects = new LeakTestObjects(fixture.Admin);
+        await using var op = await RunningOperator.StartAsync(fixture, $"del-{ns}", "--leader-elect", "false");
+        double baselineTimers = RunningOperator.Value(await op.ScrapeAsync(), "leakoperator_runtime_active_timers") ?? 0;
+        await objects.CreateAsync(LeakTestObjects.New(ns, "loops", new LeakTestSpec { LeakType = "task", DurationSeconds = 600, RatePerSecond = 50 }));
+        string series = RunningOperator.LeakedUnitsSeries("task", "leaky", ns, "loops");
+        await Eventually.True(async () => RunningOperator.Value(await op.ScrapeAsync(), series) >= 200, "the leaky loops grow", s_deadline);
+
+        await objects.DeleteAsync(ns, "loops");
+
+        await Eventually.True(async () => await objects.GetAsync(ns, "loops") is null, "the LeakTest is gone (finalizer removed)", s_deadline);
+        Assert.Null(RunningOperator.Value(await op.ScrapeAsync(), series));
+
+        // Other timers come and go (HTTP, work-queue delays); 200 leaked loops must all be gone.
+        await Eventually.True(
+            async () => RunningOperator.Value(await op.ScrapeAsync(), "leakoperator_runtime_active_timers") <= baselineTimers + 20,
+            $"scheduled timers back near the {baselineTimers} before the test",
+            s_deadline);
+    }
+
+    [Fact]
+    public async Task A_spec_the_schema_allows_but_the_reconciler_cannot_run_is_reported_as_InvalidSpec()
+    {
+        await using var ns = await TestNamespace.CreateAsync(fixture, "inv");
+        var objects = new LeakTestObjects(fixture.Admin);
+        await using var op = await RunningOperator.StartAsync(fixture, $"inv-{ns}", "--leader-elect", "false");
+        await objects.CreateAsync(LeakTestObjects.New(ns, "mem-with-tick", new LeakTestSpec { LeakType = "memory", TickIntervalMilliseconds = 100 }));
+
+        var failed = await WaitForPhase(op, objects, ns, "mem-with-tick", LeakTestPhases.Failed);
+
+        var invalid = Assert.Single(failed.Status!.Conditions, c => c.Type == LeakTestConditions.InvalidSpec);
+        Assert.Equal("True", invalid.Status);
+        Assert.Equal("TickIntervalNotApplicable", invalid.Reason);
+        Assert.Contains("tickIntervalMilliseconds applies only to leakType task", invalid.Message, StringComparison.Ordinal);
+        Assert.Null(RunningOperator.Value(await op.ScrapeAsync(), RunningOperator.LeakedUnitsSeries("memory", "leaky", ns, "mem-with-tick")));
+
+        // Fixing the spec is a new generation: the test runs.
+        await objects.UpdateSpecAsync(ns, "mem-with-tick", spec => spec.TickIntervalMilliseconds = null);
+        await WaitForPhase(op, objects, ns, "mem-with-tick", LeakTestPhases.Injecting);
+    }
+
+    [Fact]
+    public async Task A_spec_change_restarts_the_injection_and_is_observed()
+    {
+        await using var ns = await TestNamespace.CreateAsync(fixture, "gen");
+        var objects = new LeakTestObjects(fixture.Admin);
+        await using var op = await RunningOperator.StartAsync(fixture, $"gen-{ns}", "--leader-elect", "false");
+        await objects.CreateAsync(LeakTestObjects.New(ns, "mem", new LeakTestSpec { LeakType = "memory", DurationSeconds = 600, RatePerSecond = 8 }));
+        await Eventually.True(async () => (await objects.GetAsync(ns, "mem"))?.Status?.LeakedUnits >= 16, "memory leaks", s_deadline);
+
+        var changed = await objects.UpdateSpecAsync(ns, "mem", spec => spec.Mode = "safe");
+
+        await Eventually.True(
+            async () => await objects.GetAsync(ns, "mem") is { Status: { } s } && s.ObservedGeneration == changed.Metadata.Generation && s.LeakedUnits <= 8,
+            "the safe generation is observed and the leaky one's memory released",
+            s_deadline);
+        string scrape = await op.ScrapeAsync();
+        Assert.Null(RunningOperator.Value(scrape, RunningOperator.LeakedUnitsSeries("memory", "leaky", ns, "mem")));
+        Assert.NotNull(RunningOperator.Value(scrape, RunningOperator.LeakedUnitsSeries("memory", "safe", ns, "mem")));
+    }
+
+    private static async Task<LeakTest> WaitForPhase(RunningOperator op, LeakTestObjects objects, string ns, string name, string phase)
+    {
+        LeakTest? seen = null;
+        await Eventually.True(
+            async () => (seen = await objects.GetAsync(ns, name))?.Status?.Phase == phase,
+            () => $"{ns}/{name} reaches {phase} (last status: {(seen?.Status is { } status ? KubernetesJson.Serialize(status) : "none")})\noperator output:\n{op.Process.Stdout}{op.Process.Stderr}",
+            s_deadline);
+        return seen!;
+    }
+}
