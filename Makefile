@@ -24,6 +24,34 @@ build: ## Build everything (warnings are errors)
 test: ## Run every test; ends with "Tests: N passed, N failed, N skipped"
 	scripts/run-tests.sh
 
+##@ Operator (out of cluster, against the current kubeconfig)
+
+.PHONY: install
+install: ## Install the LeakTest CRD into the current cluster
+	kubectl apply -k config/crd
+
+.PHONY: run
+run: ## Run the operator locally against the current kubeconfig (RUN_ARGS="--leader-elect false")
+	dotnet run --project $(HOST) -- run $(RUN_ARGS)
+
+.PHONY: samples
+samples: ## Create every sample LeakTest (each leak type, leaky and safe)
+	kubectl apply -k config/samples
+
+.PHONY: uninstall
+uninstall: ## Delete the samples, then the CRD
+	-kubectl delete -k config/samples --ignore-not-found
+	kubectl delete -k config/crd --ignore-not-found
+
+.PHONY: verify-manifests
+verify-manifests: ## Check config/ builds with kustomize and the CRD matches the C# model
+	kubectl kustomize config/default > /dev/null
+	dotnet test tests/LeakOperator.Tests --nologo --filter CrdModelTests
+
+.PHONY: envtest
+envtest: ## Provision etcd and kube-apiserver for the integration tests (cached in ~/.cache/leakoperator)
+	scripts/envtest-assets.sh
+
 ##@ Code health
 
 .PHONY: format

@@ -119,8 +119,8 @@ public sealed class WorkQueue<T> : IDisposable
     /// <summary>Resets the item's backoff (it succeeded).</summary>
     public void Forget(T item) => Backoff.Forget(item);
 
-    /// <summary>Waits for the next item and marks it as being processed; null once the queue is shut down.</summary>
-    public async Task<T?> TakeAsync(CancellationToken cancellationToken)
+    /// <summary>Waits for the next item and marks it as being processed; Taken is false once the queue is shut down.</summary>
+    public async Task<(bool Taken, T Item)> TakeAsync(CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
         try
@@ -129,7 +129,7 @@ public sealed class WorkQueue<T> : IDisposable
         }
         catch (OperationCanceledException) when (IsShutDown)
         {
-            return default;
+            return (false, default!);
         }
 
         lock (_gate)
@@ -138,7 +138,7 @@ public sealed class WorkQueue<T> : IDisposable
             _dirty.Remove(item);
             _processing.Add(item);
             _observer.DepthChanged(Name, _ready.Count);
-            return item;
+            return (true, item);
         }
     }
 

@@ -66,7 +66,7 @@ public sealed partial class Controller<T>
 
     private async Task WorkAsync(WorkQueue<ObjectKey> queue, CancellationToken cancellationToken)
     {
-        while (await queue.TakeAsync(cancellationToken).ConfigureAwait(false) is { } key && key != default)
+        while (await queue.TakeAsync(cancellationToken).ConfigureAwait(false) is (true, var key))
         {
             long started = _time.GetTimestamp();
             string outcome;

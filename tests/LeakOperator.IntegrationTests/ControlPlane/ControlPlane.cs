@@ -97,7 +97,7 @@ public sealed class ControlPlane : IAsyncDisposable
             return assets;
         }
 
-        string script = Path.Combine(RepositoryRoot(), "scripts", "envtest-assets.sh");
+        string script = TestSupport.Repository.PathOf("scripts", "envtest-assets.sh");
         var start = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = false };
         using var provision = Process.Start(start)!;
         string output = await provision.StandardOutput.ReadToEndAsync();
@@ -108,17 +108,6 @@ public sealed class ControlPlane : IAsyncDisposable
         }
 
         return output.Trim().Split('\n')[^1].Trim();
-    }
-
-    public static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LeakOperator.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root (LeakOperator.sln) above the test assembly");
     }
 
     private static int FreePort()

@@ -21,11 +21,11 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     {
         _plane = await ControlPlane.StartAsync();
         Admin = _plane.AdminClient();
-        await Manifests.ApplyAsync(Admin, Path.Combine(ControlPlane.RepositoryRoot(), "config", "crd", "bases", "leakoperator.dev_leaktests.yaml"));
+        await Manifests.ApplyAsync(Admin, TestSupport.Repository.PathOf("config", "crd", "bases", "leakoperator.dev_leaktests.yaml"));
         await WaitForCrdEstablishedAsync();
         await Admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = OperatorNamespace } });
-        await Manifests.ApplyAsync(Admin, Path.Combine(ControlPlane.RepositoryRoot(), "config", "rbac", "role.yaml"));
-        await Manifests.ApplyAsync(Admin, Path.Combine(ControlPlane.RepositoryRoot(), "config", "rbac", "leader_election_role.yaml"), OperatorNamespace);
+        await Manifests.ApplyAsync(Admin, TestSupport.Repository.PathOf("config", "rbac", "role.yaml"));
+        await Manifests.ApplyAsync(Admin, TestSupport.Repository.PathOf("config", "rbac", "leader_election_role.yaml"), OperatorNamespace);
         await Admin.RbacAuthorizationV1.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
         {
             Metadata = new V1ObjectMeta { Name = "leak-operator-test-user" },

@@ -32,9 +32,12 @@ internal static class RunCommand
         KubernetesClientConfiguration config;
         try
         {
-            config = options.Kubeconfig is null && KubernetesClientConfiguration.IsInCluster()
+            // Like kubectl: --kubeconfig, else the first file in $KUBECONFIG, else in-cluster, else ~/.kube/config.
+            string? kubeconfig = options.Kubeconfig
+                ?? Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            config = kubeconfig is null && KubernetesClientConfiguration.IsInCluster()
                 ? KubernetesClientConfiguration.InClusterConfig()
-                : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.Context);
+                : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig, options.Context);
         }
         catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException)
         {

@@ -1,0 +1,74 @@
+using System.Reflection;
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
+using LeakOperator.Leaks;
+using LeakOperator.Leaks.Injection;
+using LeakOperator.Operator.Api;
+using LeakOperator.TestSupport;
+
+namespace LeakOperator.Tests;
+
+/// <summary>The CRD YAML and the C# model (and the engine's limits) must not drift apart.</summary>
+public sealed class CrdModelTests
+{
+    private static readonly V1CustomResourceDefinition s_crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(
+        File.ReadAllText(Repository.PathOf("config", "crd", "bases", "leakoperator.dev_leaktests.yaml")));
+
+    private static V1JSONSchemaProps Schema => s_crd.Spec.Versions.Single().Schema.OpenAPIV3Schema;
+
+    [Fact]
+    public void Names_match_the_model()
+    {
+        Assert.Equal($"{LeakTest.Plural}.{LeakTest.Group}", s_crd.Metadata.Name);
+        Assert.Equal(LeakTest.Group, s_crd.Spec.Group);
+        Assert.Equal(LeakTest.KindName, s_crd.Spec.Names.Kind);
+        Assert.Equal(LeakTest.Plural, s_crd.Spec.Names.Plural);
+        Assert.Contains("lt", s_crd.Spec.Names.ShortNames);
+        Assert.Equal(LeakTest.Version, s_crd.Spec.Versions.Single().Name);
+        Assert.NotNull(s_crd.Spec.Versions.Single().Subresources.Status);
+    }
+
+    [Theory]
+    [InlineData("spec", typeof(LeakTestSpec))]
+    [InlineData("status", typeof(LeakTestStatus))]
+    public void Every_schema_property_is_in_the_model_and_every_model_property_is_in_the_schema(string section, Type model)
+    {
+        var schemaNames = Schema.Properties[section].Properties.Keys.Order(StringComparer.Ordinal);
+        var modelNames = model.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? throw new InvalidOperationException($"{model.Name}.{p.Name} has no JSON name"))
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(schemaNames, modelNames);
+    }
+
+    [Fact]
+    public void Enums_match_the_engine_and_the_phases()
+    {
+        var spec = Schema.Properties["spec"].Properties;
+        Assert.Equal(LeakNames.AllTypes.Select(t => t.ToWire()), spec["leakType"].EnumProperty.Select(e => e.ToString()));
+        Assert.Equal(LeakNames.AllModes.Select(m => m.ToWire()), spec["mode"].EnumProperty.Select(e => e.ToString()));
+        Assert.Equal(LeakTestPhases.All, Schema.Properties["status"].Properties["phase"].EnumProperty.Select(e => e.ToString()));
+        Assert.Equal(["Leaking", "Stable"], Schema.Properties["status"].Properties["verdict"].EnumProperty.Select(e => e.ToString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["leakType"], Schema.Properties["spec"].Required);
+    }
+
+    [Fact]
+    public void Bounds_match_what_the_engine_accepts()
+    {
+        var spec = Schema.Properties["spec"].Properties;
+        Assert.Equal(InjectionSpec.MaxDuration.TotalSeconds, spec["durationSeconds"].Maximum);
+        Assert.Equal(InjectionSpec.MaxUnitsLimit, spec["maxUnits"].Maximum);
+        Assert.Equal(0, spec["maxUnits"].Minimum);
+        Assert.Equal(InjectionSpec.MaxRatePerSecond, spec["ratePerSecond"].Maximum);
+        Assert.Equal(InjectionSpec.MinTickInterval.TotalMilliseconds, spec["tickIntervalMilliseconds"].Minimum);
+        Assert.Equal(InjectionSpec.MaxTickInterval.TotalMilliseconds, spec["tickIntervalMilliseconds"].Maximum);
+    }
+
+    [Fact]
+    public void Printer_columns_show_leak_mode_phase_units_verdict_and_age()
+    {
+        var columns = s_crd.Spec.Versions.Single().AdditionalPrinterColumns.Select(c => c.Name);
+        Assert.Equal(["Leak", "Mode", "Phase", "Units", "Verdict", "Age"], columns);
+    }
+}
