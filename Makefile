@@ -36,11 +36,11 @@ run: ## Run the operator locally against the current kubeconfig (RUN_ARGS="--lea
 
 .PHONY: samples
 samples: ## Create every sample LeakTest (each leak type, leaky and safe)
-	kubectl apply -k config/samples
+	kubectl apply -f config/samples/
 
 .PHONY: uninstall
 uninstall: ## Delete the samples, then the CRD
-	-kubectl delete -k config/samples --ignore-not-found
+	-kubectl delete -f config/samples/ --ignore-not-found
 	kubectl delete -k config/crd --ignore-not-found
 
 .PHONY: verify-manifests

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using LeakOperator.IntegrationTests.ControlPlane;
+using LeakOperator.Operator.Api;
+using LeakOperator.TestSupport;
+
+namespace LeakOperator.IntegrationTests;
+
+/// <summary>The README's walkthrough, with kubectl itself: apply the samples, watch them, delete them.</summary>
+[Collection(ControlPlaneGroup.Name)]
+public sealed class SamplesWalkthroughTests(ControlPlaneFixture fixture)
+{
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Kubectl_apply_of_the_samples_gives_climbing_leaky_tests_and_flat_safe_ones_and_delete_completes()
+    {
+        await using var ns = await TestNamespace.CreateAsync(fixture, "samples");
+        var objects = new LeakTestObjects(fixture.Admin);
+        await using var op = await RunningOperator.StartAsync(fixture, $"samples-{ns}", "--leader-elect", "false");
+
+        string applied = await Kubectl("apply", "-f", Repository.PathOf("config", "samples") + "/", "-n", ns);
+        Assert.Equal(6, applied.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        var first = new Dictionary<string, long>();
+        await Eventually.True(
+            async () =>
+            {
+                foreach (var name in new[] { "memory-leaky", "task-leaky", "http-conn-leaky" })
+                {
+                    first[name] = (await objects.GetAsync(ns, name))?.Status?.LeakedUnits ?? 0;
+                }
+
+                return first.Values.All(units => units > 0);
+            },
+            "every leaky sample has leaked something",
+            s_deadline);
+        await Eventually.True(
+            async () =>
+            {
+                foreach (var (name, units) in first)
+                {
+                    if ((await objects.GetAsync(ns, name))?.Status?.LeakedUnits <= units)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            },
+            "every leaky sample keeps climbing",
+            s_deadline);
+        foreach (var name in new[] { "memory-safe", "task-safe", "http-conn-safe" })
+        {
+            var safe = await objects.GetAsync(ns, name);
+            Assert.True(safe?.Status is { Phase: LeakTestPhases.Injecting, LeakedUnits: <= 2 }, $"{name}: {safe?.Status?.Phase} holding {safe?.Status?.LeakedUnits}");
+        }
+
+        string table = await Kubectl("get", "lt", "-n", ns);
+        Assert.Contains("Leaking", table, StringComparison.Ordinal);
+        Assert.Contains("Stable", table, StringComparison.Ordinal);
+
+        // kubectl delete waits for the finalizer, so returning at all means every test was released.
+        await Kubectl("delete", "-f", Repository.PathOf("config", "samples") + "/", "-n", ns, "--timeout=60s");
+        Assert.DoesNotContain("leakoperator_leaked_units{", await op.ScrapeAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<string> Kubectl(params string[] args)
+    {
+        var start = new ProcessStartInfo("kubectl", ["--kubeconfig", fixture.Plane.AdminKubeconfig, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var kubectl = Process.Start(start)!;
+        string output = await kubectl.StandardOutput.ReadToEndAsync();
+        string error = await kubectl.StandardError.ReadToEndAsync();
+        await kubectl.WaitForExitAsync();
+        Assert.True(kubectl.ExitCode == 0, $"kubectl {string.Join(' ', args)} failed: {error}");
+        return output;
+    }
+}
