@@ -71,4 +71,15 @@ public sealed class CrdModelTests
         var columns = s_crd.Spec.Versions.Single().AdditionalPrinterColumns.Select(c => c.Name);
         Assert.Equal(["Leak", "Mode", "Phase", "Units", "Verdict", "Age"], columns);
     }
+
+    [Fact]
+    public void The_chart_ships_the_same_CRD_and_the_same_dashboard_as_config_and_deploy()
+    {
+        Assert.Equal(
+            File.ReadAllText(Repository.PathOf("config", "crd", "bases", "leakoperator.dev_leaktests.yaml")),
+            File.ReadAllText(Repository.PathOf("charts", "leak-operator", "crds", "leaktests.yaml")));
+        Assert.Equal(
+            File.ReadAllText(Repository.PathOf("deploy", "grafana", "leak-operator.json")),
+            File.ReadAllText(Repository.PathOf("charts", "leak-operator", "dashboards", "leak-operator.json")));
+    }
 }

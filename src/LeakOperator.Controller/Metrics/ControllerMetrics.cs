@@ -60,6 +60,14 @@ public sealed class ControllerMetrics : IWorkQueueObserver, IWatchObserver
 
     public void DepthChanged(string queue, int depth) => _depth.WithLabels(queue).Set(depth);
 
+    public void Started(string resource)
+    {
+        foreach (var reason in new[] { "ended", "expired", "error" })
+        {
+            _watchReconnects.WithLabels(resource, reason);
+        }
+    }
+
     public void EventReceived(string resource, string type) => _watchEvents.WithLabels(resource, type).Inc();
 
     public void Reconnected(string resource, string reason) => _watchReconnects.WithLabels(resource, reason).Inc();

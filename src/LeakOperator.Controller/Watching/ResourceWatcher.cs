@@ -33,6 +33,7 @@ public sealed partial class ResourceWatcher<T>(
     /// <summary>Watches until cancelled. Never returns early and never throws except on cancellation.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        _observer.Started(_resource);
         string? resourceVersion = null;
         int failures = 0;
         while (!cancellationToken.IsCancellationRequested)

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using LeakOperator.TestSupport;
+
+namespace LeakOperator.IntegrationTests;
+
+/// <summary>The command-line tools the chart and dashboard tests drive: Helm 3, Helm 4, kubectl, Prometheus.</summary>
+public static class Tools
+{
+    private static readonly Lazy<Task<string[]>> s_helms = new(async () =>
+    {
+        var (code, output, error) = await RunAsync("bash", [Repository.PathOf("scripts", "helm-tools.sh")]);
+        Assert.True(code == 0, $"scripts/helm-tools.sh failed: {error}");
+        return output.Trim().Split('\n')[^1].Split(' ');
+    });
+
+    /// <summary>The Helm binary of a major version (3 or 4), fetched and cached by scripts/helm-tools.sh.</summary>
+    public static async Task<string> HelmAsync(int major) => (await s_helms.Value)[major - 3];
+
+    public static async Task<(int Code, string Output, string Error)> RunAsync(string file, IEnumerable<string> args, string? input = null)
+    {
+        var start = new ProcessStartInfo(file, args)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+}
