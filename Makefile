@@ -5,6 +5,11 @@ SHELL := /usr/bin/env bash
 SOLUTION := LeakOperator.sln
 HOST := src/LeakOperator
 LAB_ARGS ?=
+IMAGE ?= leak-operator:dev
+KIND_CLUSTER ?= leak-operator
+NAMESPACE ?= leak-operator-system
+SERVICE_MONITOR ?= true
+HELM ?= helm
 
 ##@ Everyday
 
@@ -43,14 +48,57 @@ uninstall: ## Delete the samples, then the CRD
 	-kubectl delete -f config/samples/ --ignore-not-found
 	kubectl delete -k config/crd --ignore-not-found
 
+.PHONY: manifests
+manifests: ## Copy the CRD (config/crd) and the dashboard (deploy/grafana) into the chart
+	cp config/crd/bases/leakoperator.dev_leaktests.yaml charts/leak-operator/crds/leaktests.yaml
+	cp deploy/grafana/leak-operator.json charts/leak-operator/dashboards/leak-operator.json
+
 .PHONY: verify-manifests
-verify-manifests: ## Check config/ builds with kustomize and the CRD matches the C# model
+verify-manifests: ## Check config/ builds, and the CRD, chart and C# model agree
 	kubectl kustomize config/default > /dev/null
 	dotnet test tests/LeakOperator.Tests --nologo --filter CrdModelTests
 
 .PHONY: envtest
 envtest: ## Provision etcd and kube-apiserver for the integration tests (cached in ~/.cache/leakoperator)
 	scripts/envtest-assets.sh
+
+##@ kind (needs Docker, kind and Helm)
+
+.PHONY: docker-build
+docker-build: ## Build the operator image ($(IMAGE))
+	docker build -t $(IMAGE) .
+
+.PHONY: kind-up
+kind-up: ## Create the kind cluster
+	kind create cluster --config deploy/kind/cluster.yaml --name $(KIND_CLUSTER)
+
+.PHONY: kind-load
+kind-load: ## Load the image into kind
+	kind load docker-image $(IMAGE) --name $(KIND_CLUSTER)
+
+.PHONY: monitoring
+monitoring: ## Install Prometheus and Grafana (kube-prometheus-stack) into namespace monitoring
+	$(HELM) repo add prometheus-community https://prometheus-community.github.io/helm-charts --force-update
+	$(HELM) upgrade --install monitoring prometheus-community/kube-prometheus-stack -n monitoring --create-namespace -f deploy/prometheus/values.yaml --wait
+
+.PHONY: deploy
+deploy: ## Install or upgrade the chart (SERVICE_MONITOR=false without `make monitoring`)
+	$(HELM) upgrade --install leak-operator charts/leak-operator -n $(NAMESPACE) --create-namespace \
+		--set image.repository=$(firstword $(subst :, ,$(IMAGE))) --set image.tag=$(lastword $(subst :, ,$(IMAGE))) \
+		--set serviceMonitor.enabled=$(SERVICE_MONITOR)
+
+.PHONY: undeploy
+undeploy: ## Delete the samples, then uninstall the chart (the CRD stays, as Helm leaves crds/ alone)
+	-kubectl delete -f config/samples/ --ignore-not-found
+	$(HELM) uninstall leak-operator -n $(NAMESPACE)
+
+.PHONY: kind-down
+kind-down: ## Delete the kind cluster
+	kind delete cluster --name $(KIND_CLUSTER)
+
+.PHONY: helm-tools
+helm-tools: ## Fetch Helm 3 and Helm 4 for the chart tests (cached in ~/.cache/leakoperator)
+	scripts/helm-tools.sh
 
 ##@ Code health
 
