@@ -96,7 +96,7 @@ public sealed partial class DashboardTests(ControlPlaneFixture fixture)
         public static async Task<Prometheus> StartAsync(Uri target)
         {
             string dir = Directory.CreateTempSubdirectory("leakoperator-prometheus-").FullName;
-            int port = FreePort();
+            int port = TestSupport.Ports.Free();
             File.WriteAllText(Path.Combine(dir, "prometheus.yml"), $"""
                 global:
                   scrape_interval: 1s
@@ -163,13 +163,6 @@ public sealed partial class DashboardTests(ControlPlaneFixture fixture)
             {
                 // Prometheus may still hold a file for a moment; the temp folder is cleaned by the system.
             }
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 }

@@ -61,6 +61,8 @@ public sealed class CrdModelTests
         Assert.Equal(InjectionSpec.MaxUnitsLimit, spec["maxUnits"].Maximum);
         Assert.Equal(0, spec["maxUnits"].Minimum);
         Assert.Equal(InjectionSpec.MaxRatePerSecond, spec["ratePerSecond"].Maximum);
+        Assert.Equal(0, spec["ratePerSecond"].Minimum);
+        Assert.True(spec["ratePerSecond"].ExclusiveMinimum);
         Assert.Equal(InjectionSpec.MinTickInterval.TotalMilliseconds, spec["tickIntervalMilliseconds"].Minimum);
         Assert.Equal(InjectionSpec.MaxTickInterval.TotalMilliseconds, spec["tickIntervalMilliseconds"].Maximum);
     }

@@ -56,18 +56,40 @@ public sealed partial class Controller<T>
         finally
         {
             queue.ShutDown();
-            await watch.ConfigureAwait(false);
-            await Task.WhenAll(workers).ConfigureAwait(false);
-            _queue = null;
-            await _reconciler.StoppedAsync().ConfigureAwait(false);
-            LogStopped(_logger, _options.Name);
+            try
+            {
+                await watch.ConfigureAwait(false);
+                await Task.WhenAll(workers).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Whatever happened above, what this instance holds is released before it stops.
+                _queue = null;
+                await _reconciler.StoppedAsync().ConfigureAwait(false);
+                LogStopped(_logger, _options.Name);
+            }
         }
     }
 
     private async Task WorkAsync(WorkQueue<ObjectKey> queue, CancellationToken cancellationToken)
     {
-        while (await queue.TakeAsync(cancellationToken).ConfigureAwait(false) is (true, var key))
+        while (true)
         {
+            ObjectKey key;
+            try
+            {
+                if (await queue.TakeAsync(cancellationToken).ConfigureAwait(false) is not (true, var taken))
+                {
+                    return;
+                }
+
+                key = taken;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
             long started = _time.GetTimestamp();
             string outcome;
             try

@@ -22,34 +22,7 @@ public sealed class LeakBudget(LeakBudgetLimits limits)
     public long Held(LeakType type) => Interlocked.Read(ref _held[(int)type]);
 
     /// <summary>Reserves up to <paramref name="wanted"/> units; returns how many were granted (0 when exhausted).</summary>
-    public long TryReserve(LeakType type, long wanted)
-    {
-        if (wanted <= 0)
-        {
-            return 0;
-        }
-
-        ref long held = ref _held[(int)type];
-        long limit = Limits.For(type);
-        long current = Interlocked.Read(ref held);
-        while (true)
-        {
-            long grant = Math.Min(wanted, limit - current);
-            if (grant <= 0)
-            {
-                return 0;
-            }
-
-            // CAS: concurrent injections can never together push the total past the limit.
-            long seen = Interlocked.CompareExchange(ref held, current + grant, current);
-            if (seen == current)
-            {
-                return grant;
-            }
-
-            current = seen;
-        }
-    }
+    public long TryReserve(LeakType type, long wanted) => BoundedCounter.TakeUpTo(ref _held[(int)type], Limits.For(type), wanted);
 
     public void Return(LeakType type, long units)
     {

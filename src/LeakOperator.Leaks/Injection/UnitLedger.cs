@@ -40,7 +40,7 @@ public sealed class UnitLedger(LeakType type, long maxUnits, LeakBudget budget)
             return 0;
         }
 
-        long local = TakeLocal(wanted);
+        long local = BoundedCounter.TakeUpTo(ref _held, MaxUnits, wanted);
         long granted = budget.TryReserve(Type, local);
         if (granted < local)
         {
@@ -85,27 +85,5 @@ public sealed class UnitLedger(LeakType type, long maxUnits, LeakBudget budget)
         Interlocked.Add(ref _held, -units);
         Interlocked.Add(ref _injected, -units);
         budget.Return(Type, units);
-    }
-
-    private long TakeLocal(long wanted)
-    {
-        long current = Interlocked.Read(ref _held);
-        while (true)
-        {
-            long grant = Math.Min(wanted, MaxUnits - current);
-            if (grant <= 0)
-            {
-                return 0;
-            }
-
-            // CAS: concurrent steps of one injection can never together pass maxUnits.
-            long seen = Interlocked.CompareExchange(ref _held, current + grant, current);
-            if (seen == current)
-            {
-                return grant;
-            }
-
-            current = seen;
-        }
     }
 }

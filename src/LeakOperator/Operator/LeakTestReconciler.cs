@@ -34,6 +34,11 @@ public sealed partial class LeakTestReconciler(
     public async Task<ReconcileResult> ReconcileAsync(LeakTest obj, CancellationToken cancellationToken)
     {
         var owner = new LeakOwner(obj.Metadata.NamespaceProperty, obj.Metadata.Name);
+        if (obj.Metadata.Annotations?.TryGetValue(LeakTest.ForceReleaseAnnotation, out var force) == true && force == "true")
+        {
+            return await ForceReleaseAsync(obj, owner, cancellationToken).ConfigureAwait(false);
+        }
+
         var (spec, problem) = SpecTranslation.Translate(obj.Spec);
         if (problem is not null)
         {
@@ -96,11 +101,31 @@ public sealed partial class LeakTestReconciler(
         LogReleasedAll(logger, owners.Count);
     }
 
-    /// <summary>Units still held by the owner's injection, for diagnostics and tests.</summary>
-    internal bool TryGetInjection(LeakOwner owner, out Injection? injection)
+    /// <summary>The worst-case lever: release now, whatever the mode or phase, and stay released while annotated.</summary>
+    private async Task<ReconcileResult> ForceReleaseAsync(LeakTest obj, LeakOwner owner, CancellationToken cancellationToken)
     {
-        injection = _tracked.TryGetValue(owner, out var tracked) ? tracked.Injection : null;
-        return injection is not null;
+        long? released = await ReleaseAsync(owner).ConfigureAwait(false);
+        await WriteStatusAsync(
+            obj,
+            status =>
+            {
+                var now = _time.GetUtcNow().UtcDateTime;
+                long generation = obj.Metadata.Generation ?? 0;
+                status.Phase = LeakTestPhases.Completed;
+                status.LeakedUnits = 0;
+                status.ObservedGeneration = generation;
+                string message = $"released on request ({LeakTest.ForceReleaseAnnotation}=true); remove the annotation to inject again";
+                ConditionSet.Set(status.Conditions, LeakTestConditions.Ready, true, "ForceReleased", message, generation, now);
+                ConditionSet.Set(status.Conditions, LeakTestConditions.Injecting, false, "ForceReleased", message, generation, now);
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (released is not null)
+        {
+            await events.RecordAsync(obj, "Normal", "ForceReleased", $"Released {released} units on request", cancellationToken).ConfigureAwait(false);
+        }
+
+        return ReconcileResult.Done;
     }
 
     private TrackedInjection Start(LeakOwner owner, InjectionSpec spec, LeakTest obj, long generation)
@@ -119,7 +144,9 @@ public sealed partial class LeakTestReconciler(
     /// injected again: it has nothing to hold.
     /// </summary>
     private static bool FinishedBefore(LeakTest obj, long generation) =>
-        obj.Status is { Phase: LeakTestPhases.Completed } status && status.ObservedGeneration == generation;
+        obj.Status is { Phase: LeakTestPhases.Completed } status
+        && status.ObservedGeneration == generation
+        && !status.Conditions.Any(c => c.Type == LeakTestConditions.Ready && c.Reason == "ForceReleased");
 
     /// <summary>Gives back everything the owner's injection holds; returns how many units, or null if it had none.</summary>
     private async Task<long?> ReleaseAsync(LeakOwner owner)

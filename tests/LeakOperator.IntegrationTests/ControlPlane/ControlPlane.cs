@@ -22,8 +22,8 @@ public sealed class ControlPlane : IAsyncDisposable
 
     private readonly string _assets;
     private readonly string _dir;
-    private readonly int _etcdPort = FreePort();
-    private readonly int _etcdPeerPort = FreePort();
+    private readonly int _etcdPort = TestSupport.Ports.Free();
+    private readonly int _etcdPeerPort = TestSupport.Ports.Free();
     private Process? _etcd;
     private Process? _apiServer;
     private readonly StringBuilder _apiServerLog = new();
@@ -32,7 +32,7 @@ public sealed class ControlPlane : IAsyncDisposable
     {
         _assets = assets;
         _dir = dir;
-        ApiServerPort = FreePort();
+        ApiServerPort = TestSupport.Ports.Free();
     }
 
     public int ApiServerPort { get; }
@@ -108,13 +108,6 @@ public sealed class ControlPlane : IAsyncDisposable
         }
 
         return output.Trim().Split('\n')[^1].Trim();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void WriteCredentials()

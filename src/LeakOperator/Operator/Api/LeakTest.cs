@@ -14,6 +14,9 @@ public sealed class LeakTest : IKubernetesObject<V1ObjectMeta>, ISpec<LeakTestSp
     public const string Plural = "leaktests";
     public const string Finalizer = "leakoperator.dev/release";
 
+    /// <summary>Set to "true" to make the operator release everything the test holds now and inject nothing more.</summary>
+    public const string ForceReleaseAnnotation = "leakoperator.dev/force-release";
+
     public static ResourceDefinition Definition { get; } = new(Group, Version, Plural, KindName);
 
     [JsonPropertyName("apiVersion")]
