@@ -89,6 +89,20 @@ public sealed class ChartTests(ControlPlaneFixture fixture)
     }
 
     [Fact]
+    public async Task The_ServiceMonitor_selects_the_metrics_service_when_enabled()
+    {
+        var (code, manifests, error) = await Tools.RunAsync(await Tools.HelmAsync(4), ["template", "lo", s_chart, "--set", "serviceMonitor.enabled=true", "--set", "serviceMonitor.labels.release=monitoring"]);
+        Assert.True(code == 0, error);
+        var monitor = manifests.Split("\n---", StringSplitOptions.RemoveEmptyEntries).Single(doc => doc.Contains("kind: ServiceMonitor", StringComparison.Ordinal));
+        Assert.Contains("release: monitoring", monitor, StringComparison.Ordinal);
+        Assert.Contains("port: http-metrics", monitor, StringComparison.Ordinal);
+        Assert.Contains("app.kubernetes.io/instance: lo", monitor, StringComparison.Ordinal);
+
+        (_, manifests, _) = await Tools.RunAsync(await Tools.HelmAsync(4), ["template", "lo", s_chart]);
+        Assert.DoesNotContain("kind: ServiceMonitor", manifests, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_chart_grants_exactly_the_RBAC_of_config_rbac()
     {
         var (_, manifests, _) = await Tools.RunAsync(await Tools.HelmAsync(4), ["template", "lo", s_chart]);
