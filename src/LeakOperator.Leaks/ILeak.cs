@@ -10,6 +10,9 @@ public interface ILeak
 
     LeakMode Mode { get; }
 
+    /// <summary>How this variant leaks or avoids leaking, in a word or two (shown by /debug/leaks).</summary>
+    string Pattern { get; }
+
     /// <summary>Does one step's work for up to <paramref name="units"/> units.</summary>
     ValueTask StepAsync(int units, CancellationToken cancellationToken);
 

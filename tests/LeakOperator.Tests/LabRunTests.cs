@@ -25,6 +25,15 @@ public sealed partial class LabRunTests
         Assert.Contains("leakoperator_http_client_open_connections", scrape, StringComparison.Ordinal);
         Assert.Contains("process_working_set_bytes", scrape, StringComparison.Ordinal);
 
+        using var inventory = JsonDocument.Parse(await http.GetStringAsync(metricsUrl.Replace("/metrics", "/debug/leaks", StringComparison.Ordinal)));
+        var injections = inventory.RootElement.GetProperty("injections").EnumerateArray().ToList();
+        Assert.Equal(6, injections.Count);
+        var loops = injections.Single(i => i.GetProperty("owner").GetProperty("name").GetString() == "task-leaky");
+        Assert.Equal("unstopped-periodic-timer", loops.GetProperty("pattern").GetString());
+        Assert.True(loops.GetProperty("liveUnits").GetInt64() > 0);
+        Assert.True(loops.GetProperty("evidence").GetProperty("ticksDelivered").GetDouble() >= 0);
+        Assert.True(inventory.RootElement.GetProperty("runtime").GetProperty("activeTimers").GetInt64() > 0);
+
         Assert.Equal(0, await lab.ExitCodeAsync(TimeSpan.FromSeconds(120)));
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         var scenarios = report.RootElement.GetProperty("scenarios").EnumerateArray().ToList();

@@ -13,6 +13,8 @@ internal sealed class LeakyHttpLeak(UnitLedger ledger, LeakOwner owner, Loopback
 
     public LeakMode Mode => LeakMode.Leaky;
 
+    public string Pattern => "undisposed-streamed-response";
+
     public async ValueTask StepAsync(int units, CancellationToken cancellationToken)
     {
         int granted = ledger.TryTake(units);

@@ -32,6 +32,8 @@ internal sealed class SafeHttpLeak : ILeak
 
     public LeakMode Mode => LeakMode.Safe;
 
+    public string Pattern => "shared-pool-disposed-response";
+
     public async ValueTask StepAsync(int units, CancellationToken cancellationToken)
     {
         for (int i = 0; i < units; i++)

@@ -55,6 +55,9 @@ public sealed class Injection : IAsyncDisposable
 
     public IReadOnlyDictionary<string, double> Evidence() => _leak.Evidence();
 
+    /// <summary>How the variant leaks or avoids leaking.</summary>
+    public string Pattern => _leak.Pattern;
+
     /// <summary>Starts injecting. Idempotent.</summary>
     public void Start()
     {

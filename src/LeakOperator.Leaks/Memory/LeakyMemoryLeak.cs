@@ -15,6 +15,8 @@ internal sealed class LeakyMemoryLeak(UnitLedger ledger) : ILeak
 
     public LeakMode Mode => LeakMode.Leaky;
 
+    public string Pattern => "static-event-subscriber";
+
     public ValueTask StepAsync(int units, CancellationToken cancellationToken)
     {
         int granted = ledger.TryTake(units);

@@ -16,6 +16,8 @@ internal sealed class SafeMemoryLeak(UnitLedger ledger, int capacityUnits) : ILe
 
     public LeakMode Mode => LeakMode.Safe;
 
+    public string Pattern => "bounded-owned-buffer";
+
     public ValueTask StepAsync(int units, CancellationToken cancellationToken)
     {
         int granted = ledger.TryTake(units);

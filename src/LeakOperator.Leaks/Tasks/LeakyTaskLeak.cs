@@ -17,6 +17,8 @@ internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, Ti
 
     public LeakMode Mode => LeakMode.Leaky;
 
+    public string Pattern => "unstopped-periodic-timer";
+
     public ValueTask StepAsync(int units, CancellationToken cancellationToken)
     {
         int granted = ledger.TryTake(units);

@@ -23,6 +23,8 @@ internal sealed class SafeTaskLeak(
 
     public LeakMode Mode => LeakMode.Safe;
 
+    public string Pattern => "safe-ticker-per-owner";
+
     public ValueTask StepAsync(int units, CancellationToken cancellationToken)
     {
         for (int i = 0; i < units; i++)

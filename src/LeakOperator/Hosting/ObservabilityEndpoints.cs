@@ -8,7 +8,7 @@ namespace LeakOperator.Hosting;
 internal static class ObservabilityEndpoints
 {
     /// <summary>
-    /// Maps the endpoints and publishes the inventory on prometheus-net's default registry (which also carries the
+    /// Maps the endpoints (and /debug/leaks, the live inventory) and publishes the inventory on prometheus-net's default registry (which also carries the
     /// default .NET and process metrics). Call once per process. /healthz says the process serves requests;
     /// <paramref name="readiness"/> answers /readyz with a reason either way.
     /// </summary>
@@ -17,6 +17,7 @@ internal static class ObservabilityEndpoints
         _ = new LeakMetrics(Prometheus.Metrics.DefaultRegistry, inventory);
         app.MapMetrics("/metrics");
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/debug/leaks", () => Results.Json(LeakReport.Build(inventory, TimeProvider.System)));
         app.MapGet("/readyz", () =>
         {
             var (ready, detail) = readiness();
