@@ -37,13 +37,10 @@ public sealed class CustomResourceClient<T>(IKubernetes kubernetes, ResourceDefi
             timeoutSeconds: (int)timeout.TotalSeconds,
             onError: e => failure = e,
             cancellationToken: cancellationToken);
-        await foreach (var (type, body) in events.ConfigureAwait(false))
+        await using var enumerator = events.GetAsyncEnumerator(cancellationToken);
+        while (failure is null && await NextOrEndAsync(enumerator).ConfigureAwait(false))
         {
-            if (failure is not null)
-            {
-                break;
-            }
-
+            var (type, body) = enumerator.Current;
             yield return type switch
             {
                 WatchEventType.Error => WatchEvent<T>.Failed(Convert<V1Status>(body)),
@@ -61,6 +58,23 @@ public sealed class CustomResourceClient<T>(IKubernetes kubernetes, ResourceDefi
         else if (failure is not null)
         {
             throw new WatchFailedException($"the watch of {Definition} failed: {failure.Message}", failure);
+        }
+    }
+
+    /// <summary>
+    /// Moves to the next watch event; false when the stream ended. A watch the server closes before its first event
+    /// (a quiet resource, a short timeout) surfaces from KubernetesClient as an EndOfStreamException while it peeks
+    /// the first line: that is a normal end, not an error to back off from.
+    /// </summary>
+    private static async Task<bool> NextOrEndAsync(IAsyncEnumerator<(WatchEventType, object)> enumerator)
+    {
+        try
+        {
+            return await enumerator.MoveNextAsync().ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.InnerException is EndOfStreamException)
+        {
+            return false;
         }
     }
 

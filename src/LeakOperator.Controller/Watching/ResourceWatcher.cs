@@ -17,13 +17,11 @@ public sealed partial class ResourceWatcher<T>(
     Action<ObjectKey> enqueue,
     ILogger logger,
     IWatchObserver? observer = null,
-    TimeProvider? time = null)
+    TimeProvider? time = null,
+    WatchTiming? timing = null)
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
-    private static readonly TimeSpan s_watchTimeout = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan s_minBackoff = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
-
+    private readonly WatchTiming _timing = timing ?? WatchTiming.Default;
     private readonly IWatchObserver _observer = observer ?? IWatchObserver.None;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly string _resource = client.Definition.ToString();
@@ -98,7 +96,7 @@ public sealed partial class ResourceWatcher<T>(
     /// <summary>Consumes one watch; returns the version to resume from, or null when a relist is needed (410).</summary>
     private async Task<string?> WatchFromAsync(string resourceVersion, CancellationToken cancellationToken)
     {
-        await foreach (var change in client.WatchAsync(resourceVersion, s_watchTimeout, cancellationToken).ConfigureAwait(false))
+        await foreach (var change in client.WatchAsync(resourceVersion, _timing.WatchTimeout, cancellationToken).ConfigureAwait(false))
         {
             Health.Succeeded();
             _observer.EventReceived(_resource, change.Type.ToString());
@@ -154,9 +152,9 @@ public sealed partial class ResourceWatcher<T>(
     private static bool SameItems(IEnumerable<string>? a, IEnumerable<string>? b) =>
         (a ?? []).Order(StringComparer.Ordinal).SequenceEqual((b ?? []).Order(StringComparer.Ordinal), StringComparer.Ordinal);
 
-    private static TimeSpan Backoff(int failures)
+    private TimeSpan Backoff(int failures)
     {
-        double capped = Math.Min(s_maxBackoff.TotalMilliseconds, s_minBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)));
+        double capped = Math.Min(_timing.MaxBackoff.TotalMilliseconds, _timing.MinBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)));
 
         // Full jitter: many operators restarted by one API server outage must not all come back in the same instant.
         return TimeSpan.FromMilliseconds((capped / 2) + (Random.Shared.NextDouble() * capped / 2));
