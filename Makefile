@@ -26,8 +26,14 @@ build: ## Build everything (warnings are errors)
 	dotnet build $(SOLUTION) --nologo
 
 .PHONY: test
-test: ## Run every test; ends with "Tests: N passed, N failed, N skipped"
+test: test-tools ## Run every test; ends with "Tests: N passed, N failed, N skipped"
 	scripts/run-tests.sh
+
+.PHONY: test-tools
+test-tools: ## Provision what the integration tests drive: etcd + kube-apiserver, Helm 3 and 4, Prometheus (cached)
+	scripts/envtest-assets.sh > /dev/null
+	scripts/helm-tools.sh > /dev/null
+	scripts/prometheus.sh > /dev/null
 
 ##@ Operator (out of cluster, against the current kubeconfig)
 
@@ -57,10 +63,6 @@ manifests: ## Copy the CRD (config/crd) and the dashboard (deploy/grafana) into 
 verify-manifests: ## Check config/ builds, and the CRD, chart and C# model agree
 	kubectl kustomize config/default > /dev/null
 	dotnet test tests/LeakOperator.Tests --nologo --filter CrdModelTests
-
-.PHONY: envtest
-envtest: ## Provision etcd and kube-apiserver for the integration tests (cached in ~/.cache/leakoperator)
-	scripts/envtest-assets.sh
 
 ##@ kind (needs Docker, kind and Helm)
 
@@ -95,10 +97,6 @@ undeploy: ## Delete the samples, then uninstall the chart (the CRD stays, as Hel
 .PHONY: kind-down
 kind-down: ## Delete the kind cluster
 	kind delete cluster --name $(KIND_CLUSTER)
-
-.PHONY: helm-tools
-helm-tools: ## Fetch Helm 3 and Helm 4 for the chart tests (cached in ~/.cache/leakoperator)
-	scripts/helm-tools.sh
 
 ##@ Code health
 
