@@ -35,6 +35,10 @@ test-tools: ## Provision what the integration tests drive: etcd + kube-apiserver
 	scripts/helm-tools.sh > /dev/null
 	scripts/prometheus.sh > /dev/null
 
+.PHONY: bench
+bench: ## Run the benchmarks (BenchmarkDotNet, short job) and print their summary tables
+	dotnet run -c Release --project benchmarks/LeakOperator.Benchmarks -- --filter '*' --job short
+
 ##@ Operator (out of cluster, against the current kubeconfig)
 
 .PHONY: install
