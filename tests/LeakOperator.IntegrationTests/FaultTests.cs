@@ -1,3 +1,4 @@
+using k8s;
 using LeakOperator.Controller.Reconciling;
 using LeakOperator.Controller.Resources;
 using LeakOperator.IntegrationTests.ControlPlane;
@@ -108,5 +109,44 @@ public sealed class FaultTests(ControlPlaneFixture fixture)
             () => $"the standby takes the lease and injects\nstandby output:\n{standby.Process.Stdout}",
             s_deadline);
         Assert.Equal(1, RunningOperator.Value(await standby.ScrapeAsync(), Leading));
+    }
+
+    [Fact]
+    public async Task A_leader_that_loses_its_lease_stops_injecting_before_anyone_else_starts()
+    {
+        await using var ns = await TestNamespace.CreateAsync(fixture, "lose");
+        var objects = new LeakTestObjects(fixture.Admin);
+        await using var a = await RunningOperator.StartAsync(fixture, "loser-a");
+        await using var b = await RunningOperator.StartAsync(fixture, "loser-b");
+        await objects.CreateAsync(LeakTestObjects.New(ns, "guarded", new LeakTestSpec { LeakType = "task", DurationSeconds = 600, RatePerSecond = 5 }));
+        string series = RunningOperator.LeakedUnitsSeries("task", "leaky", ns, "guarded");
+        async Task<(bool A, bool B)> Injecting() => (RunningOperator.Value(await a.ScrapeAsync(), series) > 0, RunningOperator.Value(await b.ScrapeAsync(), series) > 0);
+        await Eventually.True(async () => await Injecting() is (true, false) or (false, true), "one replica injects", s_deadline);
+        var first = await Injecting();
+
+        // Another holder takes the Lease, as a partition or a slow renew would leave it: the leader must step down.
+        var lease = await fixture.Admin.CoordinationV1.ReadNamespacedLeaseAsync("leak-operator-leader", ControlPlaneFixture.OperatorNamespace);
+        lease.Spec.HolderIdentity = "intruder";
+        lease.Spec.RenewTime = DateTime.UtcNow;
+        lease.Spec.LeaseDurationSeconds = 15;
+        await fixture.Admin.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, "leak-operator-leader", ControlPlaneFixture.OperatorNamespace);
+
+        bool sawGap = false;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var now = await Injecting();
+            Assert.False(now.A && now.B, "both replicas injected at once");
+            sawGap |= now == (false, false);
+            if (sawGap && now != (false, false))
+            {
+                break;
+            }
+
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"no replica injected again within 60 s (gap seen: {sawGap}; first leader {(first.A ? "a" : "b")})");
+            await Task.Delay(100);
+        }
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(40), $"failover took {watch.Elapsed.TotalSeconds:0} s");
     }
 }
