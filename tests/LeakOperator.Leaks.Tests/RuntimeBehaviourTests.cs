@@ -53,7 +53,8 @@ public sealed class RuntimeBehaviourTests
         timers.ForEach(t => t.Dispose());
         long disposed = Timer.ActiveCount - before;
 
-        Assert.InRange(cancelledButHeld, 1000, 1010);
+        // Other timers of the process come and go meanwhile: a margin of a few either way.
+        Assert.InRange(cancelledButHeld, 990, 1015);
         Assert.InRange(disposed, -10, 10);
     }
 
