@@ -51,7 +51,8 @@ public sealed partial class Controller<T>
         var workers = Enumerable.Range(0, _options.Workers).Select(_ => WorkAsync(queue, cancellationToken)).ToList();
         try
         {
-            await Task.WhenAny(Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+            // Runs until cancelled (shutdown or leadership lost); the watch and workers end with the same token.
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         finally
         {

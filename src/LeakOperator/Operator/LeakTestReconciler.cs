@@ -117,7 +117,6 @@ public sealed partial class LeakTestReconciler(
                 string message = $"released on request ({LeakTest.ForceReleaseAnnotation}=true); remove the annotation to inject again";
                 ConditionSet.Set(status.Conditions, LeakTestConditions.Ready, true, "ForceReleased", message, generation, now);
                 ConditionSet.Set(status.Conditions, LeakTestConditions.Injecting, false, "ForceReleased", message, generation, now);
-                return true;
             },
             cancellationToken).ConfigureAwait(false);
         if (released is not null)
@@ -163,7 +162,7 @@ public sealed partial class LeakTestReconciler(
         return held;
     }
 
-    private bool Observe(LeakTestStatus status, TrackedInjection tracked, long generation)
+    private void Observe(LeakTestStatus status, TrackedInjection tracked, long generation)
     {
         var injection = tracked.Injection;
         var now = _time.GetUtcNow().UtcDateTime;
@@ -192,10 +191,9 @@ public sealed partial class LeakTestReconciler(
         ConditionSet.Set(status.Conditions, LeakTestConditions.InvalidSpec, false, "Valid", "the spec is valid", generation, now);
         string? cap = injection.Ledger.CapReason;
         ConditionSet.Set(status.Conditions, LeakTestConditions.Capped, cap is not null, cap is null ? "WithinCaps" : "CapReached", cap ?? "no cap has engaged", generation, now);
-        return true;
     }
 
-    private bool Invalid(LeakTestStatus status, LeakTest obj, SpecTranslation.Problem problem)
+    private void Invalid(LeakTestStatus status, LeakTest obj, SpecTranslation.Problem problem)
     {
         var now = _time.GetUtcNow().UtcDateTime;
         long generation = obj.Metadata.Generation ?? 0;
@@ -206,7 +204,6 @@ public sealed partial class LeakTestReconciler(
         ConditionSet.Set(status.Conditions, LeakTestConditions.InvalidSpec, true, problem.Reason, problem.Message, generation, now);
         ConditionSet.Set(status.Conditions, LeakTestConditions.Ready, false, problem.Reason, problem.Message, generation, now);
         ConditionSet.Set(status.Conditions, LeakTestConditions.Injecting, false, "InvalidSpec", "nothing is injected for an invalid spec", generation, now);
-        return true;
     }
 
     private static string ReadyMessage(string phase, Injection injection) => phase switch
@@ -217,7 +214,7 @@ public sealed partial class LeakTestReconciler(
         _ => phase,
     };
 
-    private async Task<LeakTest?> WriteStatusAsync(LeakTest obj, Func<LeakTestStatus, bool> change, CancellationToken cancellationToken)
+    private async Task<LeakTest?> WriteStatusAsync(LeakTest obj, Action<LeakTestStatus> change, CancellationToken cancellationToken)
     {
         return await ConflictRetry.WriteAsync(
             client,
