@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LeakOperator.Leaks.Injection;
 
 namespace LeakOperator.Leaks.Tests;
@@ -28,20 +27,5 @@ internal sealed class LeakHarness : IAsyncDisposable
         await Leak.ReleaseAsync();
         await _owner.CancelAsync();
         _owner.Dispose();
-    }
-}
-
-internal static class Eventually
-{
-    /// <summary>Waits for a condition, failing with <paramref name="what"/> if the deadline passes first.</summary>
-    public static async Task True(Func<bool> condition, string what, TimeSpan? deadline = null)
-    {
-        var limit = deadline ?? TimeSpan.FromSeconds(20);
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(watch.Elapsed < limit, $"not met within {limit.TotalSeconds} s: {what}");
-            await Task.Delay(10);
-        }
     }
 }

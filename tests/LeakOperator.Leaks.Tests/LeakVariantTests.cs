@@ -1,4 +1,5 @@
 using LeakOperator.Leaks.Readings;
+using LeakOperator.TestSupport;
 
 namespace LeakOperator.Leaks.Tests;
 

@@ -1,5 +1,6 @@
 using LeakOperator.Leaks.Injection;
 using LeakOperator.Leaks.Readings;
+using LeakOperator.TestSupport;
 
 namespace LeakOperator.Leaks.Tests;
 

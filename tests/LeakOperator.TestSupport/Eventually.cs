@@ -38,6 +38,7 @@ public static class Eventually
         }
     }
 
-    public static Task True(Func<bool> condition, string what, TimeSpan deadline) =>
-        True(() => Task.FromResult(condition()), what, deadline);
+    /// <summary>Waits for a synchronous condition; the deadline defaults to 20 s.</summary>
+    public static Task True(Func<bool> condition, string what, TimeSpan? deadline = null) =>
+        True(() => Task.FromResult(condition()), what, deadline ?? TimeSpan.FromSeconds(20));
 }

@@ -16,10 +16,15 @@ public sealed partial class LabRunTests
         string html = Path.Combine(dir, "lab.html");
         await using var lab = OperatorProcess.Start("lab", "--duration", "12", "--port", "0", "--json", json, "--html", html);
 
-        string metricsUrl = await WaitForMetricsUrl(lab);
+        string metricsUrl = await lab.WaitForOutput(MetricsLine(), TimeSpan.FromSeconds(60));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         Assert.Equal("ok", await http.GetStringAsync(metricsUrl.Replace("/metrics", "/healthz", StringComparison.Ordinal)));
-        string scrape = await WaitForScrape(http, metricsUrl, TaskLeakyUnitsAbove(0));
+        string scrape = "";
+        await Eventually.True(
+            async () => TaskLeakyUnitsAbove(0)(scrape = await http.GetStringAsync(metricsUrl)),
+            () => $"/metrics shows the leaky task loops growing. Last scrape:\n{scrape}",
+            TimeSpan.FromSeconds(30),
+            TimeSpan.FromMilliseconds(200));
         Assert.Contains("leakoperator_leaked_units{leak_type=\"task\",mode=\"safe\",namespace=\"lab\",name=\"task-safe\"}", scrape, StringComparison.Ordinal);
         Assert.Contains("leakoperator_runtime_active_timers", scrape, StringComparison.Ordinal);
         Assert.Contains("leakoperator_http_client_open_connections", scrape, StringComparison.Ordinal);
@@ -58,41 +63,6 @@ public sealed partial class LabRunTests
         var match = TaskLeakyUnits().Match(scrape);
         return match.Success && double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > floor;
     };
-
-    private static async Task<string> WaitForMetricsUrl(OperatorProcess lab)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var match = MetricsLine().Match(lab.Stdout);
-            if (match.Success)
-            {
-                return match.Groups[1].Value;
-            }
-
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"the lab never printed its metrics address.\nstdout:\n{lab.Stdout}\nstderr:\n{lab.Stderr}");
-            await Task.Delay(50);
-        }
-    }
-
-    private static async Task<string> WaitForScrape(HttpClient http, string url, Func<string, bool> condition)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        string last = "";
-        while (watch.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            last = await http.GetStringAsync(url);
-            if (condition(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail($"/metrics never showed the leaky task loops growing. Last scrape:\n{last}");
-        return last;
-    }
 
     [GeneratedRegex(@"Metrics: (http://127\.0\.0\.1:\d+/metrics)")]
     private static partial Regex MetricsLine();

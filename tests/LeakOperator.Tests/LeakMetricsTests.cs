@@ -1,6 +1,7 @@
 using LeakOperator.Leaks;
 using LeakOperator.Leaks.Injection;
 using LeakOperator.Metrics;
+using LeakOperator.TestSupport;
 using Prometheus;
 
 namespace LeakOperator.Tests;
@@ -17,7 +18,7 @@ public sealed class LeakMetricsTests
         var injection = factory.Create(new LeakOwner("team-a", "mem-1"), InjectionSpec.Default(LeakType.Memory, LeakMode.Leaky) with { RatePerSecond = 40 });
         inventory.TryAdd(injection);
         injection.Start();
-        await WaitUntil(() => injection.Ledger.Injected >= 3);
+        await Eventually.True(() => injection.Ledger.Injected >= 3, "the injection creates units");
 
         string live = await Scrape(registry);
         Assert.Matches("leakoperator_leaked_units\\{leak_type=\"memory\",mode=\"leaky\",namespace=\"team-a\",name=\"mem-1\"\\} [1-9]", live);
@@ -35,15 +36,5 @@ public sealed class LeakMetricsTests
         using var stream = new MemoryStream();
         await registry.CollectAndExportAsTextAsync(stream);
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "condition not met before the deadline");
-            await Task.Delay(20);
-        }
     }
 }
