@@ -58,6 +58,8 @@ public sealed class OperatorLifecycleTests(ControlPlaneFixture fixture)
         await using var ns = await TestNamespace.CreateAsync(fixture, "del");
         var objects = new LeakTestObjects(fixture.Admin);
         await using var op = await RunningOperator.StartAsync(fixture, $"del-{ns}", "--leader-elect", "false");
+        // The baseline is taken once the operator is ready (watching, caches synced), not while it is still starting.
+        await Eventually.True(async () => (await op.GetAsync("/readyz")).Status == 200, "the operator is ready", s_deadline);
         double baselineTimers = RunningOperator.Value(await op.ScrapeAsync(), "leakoperator_runtime_active_timers") ?? 0;
         await objects.CreateAsync(LeakTestObjects.New(ns, "loops", new LeakTestSpec { LeakType = "task", DurationSeconds = 600, RatePerSecond = 50 }));
         string series = RunningOperator.LeakedUnitsSeries("task", "leaky", ns, "loops");
@@ -69,9 +71,10 @@ public sealed class OperatorLifecycleTests(ControlPlaneFixture fixture)
         Assert.Null(RunningOperator.Value(await op.ScrapeAsync(), series));
 
         // Other timers come and go (HTTP, work-queue delays); 200 leaked loops must all be gone.
+        double? timers = null;
         await Eventually.True(
-            async () => RunningOperator.Value(await op.ScrapeAsync(), "leakoperator_runtime_active_timers") <= baselineTimers + 20,
-            $"scheduled timers back near the {baselineTimers} before the test",
+            async () => (timers = RunningOperator.Value(await op.ScrapeAsync(), "leakoperator_runtime_active_timers")) <= baselineTimers + 20,
+            () => $"scheduled timers back near the {baselineTimers} before the test (last seen {timers})\noperator output:\n{op.Process.Stdout}{op.Process.Stderr}",
             s_deadline);
     }
 
