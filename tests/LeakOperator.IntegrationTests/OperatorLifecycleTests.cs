@@ -100,6 +100,39 @@ public sealed class OperatorLifecycleTests(ControlPlaneFixture fixture)
     }
 
     [Fact]
+    public async Task A_task_pattern_runs_its_stop_failure_and_reports_the_evidence_in_status_and_metrics()
+    {
+        await using var ns = await TestNamespace.CreateAsync(fixture, "pat");
+        var objects = new LeakTestObjects(fixture.Admin);
+        await using var op = await RunningOperator.StartAsync(fixture, $"pat-{ns}", "--leader-elect", "false");
+        foreach (var mode in new[] { "leaky", "safe" })
+        {
+            await objects.CreateAsync(LeakTestObjects.New(ns, $"lost-stop-{mode}", new LeakTestSpec { LeakType = "task", Mode = mode, DurationSeconds = 8, RatePerSecond = 5, TickIntervalMilliseconds = 50, Task = new LeakTestTaskSpec { Pattern = "lost-stop" } }));
+        }
+
+        await objects.CreateAsync(LeakTestObjects.New(ns, "mem-with-pattern", new LeakTestSpec { LeakType = "memory", Task = new LeakTestTaskSpec { Pattern = "lost-stop" } }));
+
+        var leaky = await WaitForPhase(op, objects, ns, "lost-stop-leaky", LeakTestPhases.Holding);
+        var safe = await WaitForPhase(op, objects, ns, "lost-stop-safe", LeakTestPhases.Completed);
+        var invalid = await WaitForPhase(op, objects, ns, "mem-with-pattern", LeakTestPhases.Failed);
+
+        Assert.Equal("lost-stop-naive", leaky.Status!.Pattern);
+        Assert.Equal("lost-stop-safe-ticker", safe.Status!.Pattern);
+        Assert.True(leaky.Status.Verdict == "Leaking", $"verdict {leaky.Status.Verdict}, {leaky.Status.UnitsPerMinute}/min");
+        Assert.True(safe.Status.Verdict == "Stable", $"verdict {safe.Status.Verdict}, {safe.Status.UnitsPerMinute}/min");
+        Assert.True(leaky.Status.LeakedUnits >= 10, $"{leaky.Status.LeakedUnits} loops run on after their Stop");
+        Assert.True(leaky.Status.Evidence!["ticksAfterStop"] > 0, KubernetesJson.Serialize(leaky.Status.Evidence));
+        Assert.Equal(0, safe.Status.Evidence!["ticksAfterStop"]);
+        Assert.True(safe.Status.Evidence["stopsReportedSuccess"] >= 10, KubernetesJson.Serialize(safe.Status.Evidence));
+        Assert.Equal("TaskSettingsNotApplicable", Assert.Single(invalid.Status!.Conditions, c => c.Type == LeakTestConditions.InvalidSpec).Reason);
+
+        // The lost loops keep ticking while the test holds them: the metric climbs between scrapes.
+        string series = $"leakoperator_leak_evidence{{leak_type=\"task\",mode=\"leaky\",namespace=\"{ns}\",name=\"lost-stop-leaky\",pattern=\"lost-stop-naive\",evidence=\"ticksAfterStop\"}}";
+        double first = RunningOperator.Value(await op.ScrapeAsync(), series) ?? throw new InvalidOperationException($"no {series}");
+        await Eventually.True(async () => RunningOperator.Value(await op.ScrapeAsync(), series) > first + 100, $"{series} climbs past {first + 100}", s_deadline);
+    }
+
+    [Fact]
     public async Task A_spec_change_restarts_the_injection_and_is_observed()
     {
         await using var ns = await TestNamespace.CreateAsync(fixture, "gen");

@@ -64,6 +64,44 @@ public sealed class SamplesWalkthroughTests(ControlPlaneFixture fixture)
         Assert.DoesNotContain("leakoperator_leaked_units{", await op.ScrapeAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_scenario_samples_show_each_naive_stop_failing_and_each_SafeTicker_twin_holding_nothing()
+    {
+        await using var ns = await TestNamespace.CreateAsync(fixture, "scenarios");
+        var objects = new LeakTestObjects(fixture.Admin);
+        await using var op = await RunningOperator.StartAsync(fixture, $"scenarios-{ns}", "--leader-elect", "false");
+        string dir = Repository.PathOf("config", "samples", "scenarios") + "/";
+        string[] patterns = ["lost-stop", "early-return", "double-stop", "tick-after-stop", "cancel-without-dispose"];
+
+        string applied = await Kubectl("apply", "-f", dir, "-n", ns);
+        Assert.Equal(10, applied.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        var seen = new Dictionary<string, string>();
+        await Eventually.True(
+            async () =>
+            {
+                bool all = true;
+                foreach (var pattern in patterns)
+                {
+                    var leaky = await objects.GetAsync(ns, $"{pattern}-leaky");
+                    var safe = await objects.GetAsync(ns, $"{pattern}-safe");
+                    seen[pattern] = $"leaky {leaky?.Status?.LeakedUnits} ({leaky?.Status?.Pattern}), safe {safe?.Status?.LeakedUnits} after {safe?.Status?.Evidence?.GetValueOrDefault("attempts")} attempts";
+                    all &= leaky?.Status is { LeakedUnits: >= 5, Pattern: { } p } && p == $"{pattern}-naive"
+                        && safe?.Status is { LeakedUnits: 0, Evidence: { } e } && e.GetValueOrDefault("attempts") >= 5;
+                }
+
+                return all;
+            },
+            () => string.Join("; ", seen.Select(s => $"{s.Key}: {s.Value}")),
+            s_deadline);
+
+        string wide = await Kubectl("get", "lt", "-n", ns, "-o", "wide");
+        Assert.Contains("lost-stop-naive", wide, StringComparison.Ordinal);
+        Assert.Contains("lost-stop-safe-ticker", wide, StringComparison.Ordinal);
+        await Kubectl("delete", "-f", dir, "-n", ns, "--timeout=60s");
+        Assert.DoesNotContain("leakoperator_leaked_units{", await op.ScrapeAsync(), StringComparison.Ordinal);
+    }
+
     private async Task<string> Kubectl(params string[] args)
     {
         var start = new ProcessStartInfo("kubectl", ["--kubeconfig", fixture.Plane.AdminKubeconfig, .. args])

@@ -1,4 +1,5 @@
 using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Tasks.Patterns;
 
 namespace LeakOperator.Leaks.Tests;
 
@@ -7,11 +8,11 @@ internal sealed class LeakHarness : IAsyncDisposable
 {
     private readonly CancellationTokenSource _owner = new();
 
-    public LeakHarness(LeakType type, LeakMode mode, long maxUnits = 10_000, TimeSpan? tickInterval = null, LeakBudget? budget = null)
+    public LeakHarness(LeakType type, LeakMode mode, long maxUnits = 10_000, TimeSpan? tickInterval = null, LeakBudget? budget = null, TaskPattern pattern = TaskPattern.Unstopped)
     {
         Budget = budget ?? new LeakBudget(new LeakBudgetLimits(MemoryMiB: 4096, TimerLoops: 100_000, Connections: 1000));
         var factory = new InjectionFactory(Budget);
-        var spec = InjectionSpec.Default(type, mode) with { MaxUnits = maxUnits, TickInterval = tickInterval ?? TimeSpan.FromMilliseconds(20), RatePerSecond = 20 };
+        var spec = InjectionSpec.Default(type, mode) with { MaxUnits = maxUnits, TickInterval = tickInterval ?? TimeSpan.FromMilliseconds(20), RatePerSecond = 20, TaskPattern = pattern };
         Ledger = new UnitLedger(type, maxUnits, Budget);
         Leak = factory.CreateLeak(new LeakOwner("test", $"{type}-{mode}-{Guid.NewGuid():N}"), spec, Ledger, _owner.Token);
     }

@@ -41,4 +41,8 @@ public static class Eventually
     /// <summary>Waits for a synchronous condition; the deadline defaults to 20 s.</summary>
     public static Task True(Func<bool> condition, string what, TimeSpan? deadline = null) =>
         True(() => Task.FromResult(condition()), what, deadline ?? TimeSpan.FromSeconds(20));
+
+    /// <summary>Waits for a synchronous condition; <paramref name="what"/> is asked only on failure, to show the last state.</summary>
+    public static Task True(Func<bool> condition, Func<string> what, TimeSpan? deadline = null) =>
+        True(() => Task.FromResult(condition()), what, deadline ?? TimeSpan.FromSeconds(20));
 }

@@ -4,6 +4,7 @@ using k8s;
 using k8s.Models;
 using LeakOperator.Leaks;
 using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Tasks.Patterns;
 using LeakOperator.Operator.Api;
 using LeakOperator.TestSupport;
 
@@ -32,9 +33,11 @@ public sealed class CrdModelTests
     [Theory]
     [InlineData("spec", typeof(LeakTestSpec))]
     [InlineData("status", typeof(LeakTestStatus))]
+    [InlineData("spec.task", typeof(LeakTestTaskSpec))]
     public void Every_schema_property_is_in_the_model_and_every_model_property_is_in_the_schema(string section, Type model)
     {
-        var schemaNames = Schema.Properties[section].Properties.Keys.Order(StringComparer.Ordinal);
+        var schema = section.Split('.').Aggregate(Schema, (props, name) => props.Properties[name]);
+        var schemaNames = schema.Properties.Keys.Order(StringComparer.Ordinal);
         var modelNames = model.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? throw new InvalidOperationException($"{model.Name}.{p.Name} has no JSON name"))
             .Order(StringComparer.Ordinal);
@@ -51,6 +54,9 @@ public sealed class CrdModelTests
         Assert.Equal(LeakTestPhases.All, Schema.Properties["status"].Properties["phase"].EnumProperty.Select(e => e.ToString()));
         Assert.Equal(["Leaking", "Stable"], Schema.Properties["status"].Properties["verdict"].EnumProperty.Select(e => e.ToString()).Order(StringComparer.Ordinal));
         Assert.Equal(["leakType"], Schema.Properties["spec"].Required);
+        var pattern = spec["task"].Properties["pattern"];
+        Assert.Equal(TaskPatternNames.All.Select(p => p.ToWire()), pattern.EnumProperty.Select(e => e.ToString()));
+        Assert.Equal(TaskPattern.Unstopped.ToWire(), pattern.DefaultProperty?.ToString());
     }
 
     [Fact]
@@ -68,10 +74,11 @@ public sealed class CrdModelTests
     }
 
     [Fact]
-    public void Printer_columns_show_leak_mode_phase_units_verdict_and_age()
+    public void Printer_columns_show_leak_mode_phase_units_verdict_and_age_and_the_pattern_in_wide_output()
     {
         var columns = s_crd.Spec.Versions.Single().AdditionalPrinterColumns.Select(c => c.Name);
-        Assert.Equal(["Leak", "Mode", "Phase", "Units", "Verdict", "Age"], columns);
+        Assert.Equal(["Leak", "Mode", "Phase", "Units", "Verdict", "Age", "Pattern"], columns);
+        Assert.Equal(1, s_crd.Spec.Versions.Single().AdditionalPrinterColumns.Single(c => c.Name == "Pattern").Priority);
     }
 
     [Fact]

@@ -8,6 +8,8 @@ public sealed class LabCommandLineTests
     [InlineData("--duration soon", "--duration must be a whole number")]
     [InlineData("--leak disk", "--leak must be one of memory, task, http-conn, all")]
     [InlineData("--port 70000", "--port must be a whole number from 0 to 65535")]
+    [InlineData("--scenario forgot-stop", "--scenario must be one of unstopped, lost-stop, early-return, double-stop, tick-after-stop, cancel-without-dispose; got 'forgot-stop'")]
+    [InlineData("--scenario lost-stop --leak memory", "--scenario races task leaks; it cannot be combined with --leak memory")]
     [InlineData("--bogus 1", "unknown option --bogus")]
     [InlineData("--json", "option --json needs a value")]
     [InlineData("stray", "unexpected argument 'stray'")]
@@ -33,7 +35,7 @@ public sealed class LabCommandLineTests
     {
         await using var lab = OperatorProcess.Start("lab", "--help");
         Assert.Equal(0, await lab.ExitCodeAsync(TimeSpan.FromSeconds(30)));
-        foreach (var option in new[] { "--leak", "--duration", "--json", "--html", "--port", "--sample-interval-ms" })
+        foreach (var option in new[] { "--leak", "--scenario", "--duration", "--json", "--html", "--port", "--sample-interval-ms" })
         {
             Assert.Contains(option, lab.Stdout, StringComparison.Ordinal);
         }

@@ -58,6 +58,42 @@ public sealed partial class LabRunTests
         Assert.Contains("Leaking", lab.Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("lost-stop", "ticksAfterStop")]
+    [InlineData("early-return", "earlyReturns")]
+    [InlineData("double-stop", "doubleCleanups")]
+    [InlineData("tick-after-stop", "ticksAfterStop")]
+    [InlineData("cancel-without-dispose", "loopsEnded")]
+    public async Task A_scenario_races_the_naive_ticker_against_SafeTicker_and_reports_its_evidence(string scenario, string evidence)
+    {
+        string json = Path.Combine(Directory.CreateTempSubdirectory("lab-").FullName, "lab.json");
+        await using var lab = OperatorProcess.Start("lab", "--scenario", scenario, "--duration", "6", "--port", "0", "--json", json);
+
+        Assert.Equal(0, await lab.ExitCodeAsync(TimeSpan.FromSeconds(120)));
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var results = report.RootElement.GetProperty("scenarios").EnumerateArray().ToDictionary(s => s.GetProperty("mode").GetString()!);
+        var leaky = results["leaky"];
+        var safe = results["safe"];
+        Assert.True(leaky.GetProperty("verdict").GetString() == "Leaking", $"{scenario} leaky: {leaky}");
+        Assert.True(safe.GetProperty("verdict").GetString() == "Stable", $"{scenario} safe: {safe}");
+        Assert.Equal($"{scenario}-naive", leaky.GetProperty("pattern").GetString());
+        Assert.True(leaky.GetProperty("endUnits").GetDouble() >= 10, $"{scenario} leaky ends with {leaky.GetProperty("endUnits")}");
+        Assert.Equal(0, safe.GetProperty("endUnits").GetDouble());
+        Assert.True(leaky.GetProperty("evidence").GetProperty(evidence).GetDouble() >= 10, $"{scenario} leaky evidence: {leaky.GetProperty("evidence")}");
+        foreach (var side in new[] { leaky, safe })
+        {
+            Assert.Equal(0, side.GetProperty("unitsHeldAfterRelease").GetInt64());
+        }
+
+        // Where the evidence is the failure itself, the fixed code shows none of it.
+        if (evidence is "ticksAfterStop" or "doubleCleanups")
+        {
+            Assert.Equal(0, safe.GetProperty("evidence").GetProperty(evidence).GetDouble());
+        }
+
+        Assert.Contains($"Leaky against safe: {scenario}", lab.Stdout, StringComparison.Ordinal);
+    }
+
     private static Func<string, bool> TaskLeakyUnitsAbove(double floor) => scrape =>
     {
         var match = TaskLeakyUnits().Match(scrape);

@@ -1,6 +1,7 @@
 using LeakOperator.Leaks.Http;
 using LeakOperator.Leaks.Memory;
 using LeakOperator.Leaks.Tasks;
+using LeakOperator.Leaks.Tasks.Patterns;
 using LeakOperator.Timing;
 
 namespace LeakOperator.Leaks.Injection;
@@ -35,6 +36,7 @@ public sealed class InjectionFactory(LeakBudget budget, TimeProvider? timeProvid
         {
             (LeakType.Memory, LeakMode.Leaky) => new LeakyMemoryLeak(ledger),
             (LeakType.Memory, LeakMode.Safe) => new SafeMemoryLeak(ledger, UnitsPerStep(spec)),
+            (LeakType.Task, _) when spec.TaskPattern != TaskPattern.Unstopped => new StopPatternLeak(ledger, spec.Mode, StopScenarios.For(spec.TaskPattern), spec.TickInterval),
             (LeakType.Task, LeakMode.Leaky) => new LeakyTaskLeak(ledger, spec.TickInterval, _time),
             (LeakType.Task, LeakMode.Safe) => new SafeTaskLeak(ledger, owner, spec.TickInterval, _time, Tickers, ownerLifetime),
             (LeakType.HttpConn, LeakMode.Leaky) => new LeakyHttpLeak(ledger, owner, new LoopbackSink()),

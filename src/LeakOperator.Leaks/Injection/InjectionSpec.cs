@@ -1,3 +1,5 @@
+using LeakOperator.Leaks.Tasks.Patterns;
+
 namespace LeakOperator.Leaks.Injection;
 
 /// <summary>What to inject, how fast, for how long and up to what cap.</summary>
@@ -5,13 +7,15 @@ namespace LeakOperator.Leaks.Injection;
 /// <param name="Duration">How long it injects; afterwards a leaky injection holds, a safe one has released.</param>
 /// <param name="MaxUnits">Never more than this many units held at once, whatever the rate.</param>
 /// <param name="TickInterval">Period of each timer loop the task leak starts.</param>
+/// <param name="TaskPattern">How the task leak's tickers go wrong (task leaks only).</param>
 public sealed record InjectionSpec(
     LeakType Type,
     LeakMode Mode,
     double RatePerSecond,
     TimeSpan Duration,
     long MaxUnits,
-    TimeSpan TickInterval)
+    TimeSpan TickInterval,
+    TaskPattern TaskPattern = TaskPattern.Unstopped)
 {
     public const double MaxRatePerSecond = 1_000_000;
     public const long MaxUnitsLimit = 100_000;
@@ -27,6 +31,9 @@ public sealed record InjectionSpec(
         LeakType.HttpConn => new(type, mode, RatePerSecond: 2, TimeSpan.FromMinutes(5), MaxUnits: 200, TimeSpan.FromSeconds(1)),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
+
+    /// <summary>What one unit of this injection is, for people (a task pattern counts its own kind of failure).</summary>
+    public string UnitName() => Type == LeakType.Task && TaskPattern != TaskPattern.Unstopped ? TaskPattern.UnitName() : Type.UnitName();
 
     /// <summary>Every reason this spec cannot run, in words a user can act on; empty when it is valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -60,6 +67,15 @@ public sealed record InjectionSpec(
         if (TickInterval < MinTickInterval || TickInterval > MaxTickInterval)
         {
             errors.Add($"tick interval must be between {MinTickInterval.TotalMilliseconds} and {MaxTickInterval.TotalMilliseconds} milliseconds, got {TickInterval.TotalMilliseconds}");
+        }
+
+        if (!Enum.IsDefined(TaskPattern))
+        {
+            errors.Add($"task pattern {TaskPattern} is not one of {string.Join(", ", TaskPatternNames.All.Select(p => p.ToWire()))}");
+        }
+        else if (TaskPattern != TaskPattern.Unstopped && Type != LeakType.Task)
+        {
+            errors.Add($"task pattern {TaskPattern.ToWire()} applies only to leakType task");
         }
 
         return errors;

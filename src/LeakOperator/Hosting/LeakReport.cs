@@ -28,7 +28,7 @@ internal static class LeakReport
                     owner = new { @namespace = i.Owner.Namespace, name = i.Owner.Name },
                     phase = i.Phase.ToString(),
                     ageSeconds = i.StartedAt is { } started ? Math.Round((now - started).TotalSeconds, 1) : 0,
-                    unit = i.Spec.Type.UnitName(),
+                    unit = i.Spec.UnitName(),
                     liveUnits = i.MeasureLive(),
                     injectedUnits = i.Ledger.Injected,
                     releasedUnits = i.Ledger.Released,

@@ -1,5 +1,6 @@
 using LeakOperator.Hosting;
 using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Tasks.Patterns;
 using Spectre.Console;
 
 namespace LeakOperator.Lab;
@@ -37,7 +38,10 @@ internal static class LabCommand
             console.Profile.Width = 140;
         }
 
-        console.MarkupLine($"[bold]LeakOperator lab[/]: {string.Join(", ", options.Leaks.Select(t => Markup.Escape(Leaks.LeakNames.ToWire(t))))} — leaky and safe side by side for {options.Duration.TotalSeconds:0} s. Metrics: {Markup.Escape(ObservabilityEndpoints.ListeningAddress(web))}/metrics");
+        string racing = options.Scenario is { } scenario
+            ? $"task scenario {scenario.ToWire()} ({scenario.UnitName()})"
+            : string.Join(", ", options.Leaks.Select(Leaks.LeakNames.ToWire));
+        console.MarkupLine($"[bold]LeakOperator lab[/]: {Markup.Escape(racing)} — leaky and safe side by side for {options.Duration.TotalSeconds:0} s. Metrics: {Markup.Escape(ObservabilityEndpoints.ListeningAddress(web))}/metrics");
         var view = new LabConsoleView(console, options);
         var runner = new LabRunner(factory, inventory, TimeProvider.System);
         var report = await view.ShowWhileRunningAsync(onSample => runner.RunAsync(options, onSample, cancellationToken)).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Globalization;
 using LeakOperator.Leaks;
 using LeakOperator.Leaks.Analysis;
 using LeakOperator.Leaks.Readings;
+using LeakOperator.Leaks.Tasks.Patterns;
 using Spectre.Console;
 
 namespace LeakOperator.Lab;
@@ -37,8 +38,9 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
 
     public void ShowSummary(LabReport report)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("[bold]Leaky against safe[/]");
-        table.AddColumns("Leak", "Mode", "Start", "End", "Growth/min", "Verdict", "Unit");
+        string title = options.Scenario is { } scenario ? $"Leaky against safe: {scenario.ToWire()}" : "Leaky against safe";
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(title)}[/]");
+        table.AddColumns("Leak", "Mode", "Start", "End", "Growth/min", "Verdict", "Unit", "Evidence");
         foreach (var s in report.Scenarios)
         {
             table.AddRow(
@@ -48,7 +50,8 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
                 Number(s.EndUnits),
                 Number(s.UnitsPerMinute),
                 VerdictMarkup(s.Verdict),
-                Markup.Escape(s.Unit));
+                Markup.Escape(s.Unit),
+                Markup.Escape(string.Join(" ", s.Evidence.Select(e => $"{e.Key}={Number(e.Value)}"))));
         }
 
         console.Write(table);
@@ -86,7 +89,7 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
                 Number(s.LatestUnits),
                 Number(slope),
                 VerdictMarkup(verdict),
-                Markup.Escape(s.Type.UnitName()));
+                Markup.Escape(s.Injection.Spec.UnitName()));
         }
 
         var header = new Markup(string.Create(CultureInfo.InvariantCulture, $"[bold]LeakOperator lab[/]  {elapsed.TotalSeconds:0}/{options.Duration.TotalSeconds:0} s  [grey]{new string('█', (int)(done * 30))}{new string('░', 30 - (int)(done * 30))}[/]"));

@@ -1,5 +1,6 @@
 using LeakOperator.CommandLine;
 using LeakOperator.Leaks;
+using LeakOperator.Leaks.Tasks.Patterns;
 
 namespace LeakOperator.Lab;
 
@@ -10,7 +11,8 @@ internal sealed record LabOptions(
     string? JsonPath,
     string? HtmlPath,
     int Port,
-    TimeSpan SampleInterval)
+    TimeSpan SampleInterval,
+    TaskPattern? Scenario = null)
 {
     public const string Usage = """
         Usage: LeakOperator lab [options]
@@ -18,6 +20,9 @@ internal sealed record LabOptions(
         Races each leak in leaky and safe mode side by side, in this process, and compares them.
 
           --leak memory|task|http-conn|all   which leak types (default: all)
+          --scenario PATTERN                 race one of the write-up's ticker failures instead: the naive code
+                                             against SafeTicker. PATTERN: lost-stop, early-return, double-stop,
+                                             tick-after-stop, cancel-without-dispose (or unstopped)
           --duration SECONDS                 how long to inject (default: 30, 5..3600)
           --json PATH                        write a machine-readable report
           --html PATH                        write a self-contained HTML report with charts
@@ -31,7 +36,7 @@ internal sealed record LabOptions(
     /// <summary>Parses the lab's arguments; on failure returns null and a message that says what to fix.</summary>
     public static LabOptions? Parse(IReadOnlyList<string> args, out string? error, out bool helpRequested)
     {
-        var reader = OptionReader.Read(args, ["--leak", "--duration", "--json", "--html", "--port", "--sample-interval-ms"]);
+        var reader = OptionReader.Read(args, ["--leak", "--scenario", "--duration", "--json", "--html", "--port", "--sample-interval-ms"]);
         var leaks = Defaults.Leaks;
         if (reader.Text("--leak") is { } leak && leak != "all")
         {
@@ -45,13 +50,29 @@ internal sealed record LabOptions(
             }
         }
 
+        TaskPattern? scenario = null;
+        if (reader.Text("--scenario") is { } name)
+        {
+            if (!TaskPatternNames.TryParse(name, out scenario))
+            {
+                reader.Fail($"--scenario must be one of {string.Join(", ", TaskPatternNames.All.Select(p => p.ToWire()))}; got '{name}'");
+            }
+            else if (reader.Text("--leak") is { } other && other != LeakType.Task.ToWire())
+            {
+                reader.Fail($"--scenario races task leaks; it cannot be combined with --leak {other}");
+            }
+
+            leaks = [LeakType.Task];
+        }
+
         var options = new LabOptions(
             leaks,
             TimeSpan.FromSeconds(reader.Int("--duration", (int)Defaults.Duration.TotalSeconds, 5, 3600)),
             reader.Text("--json"),
             reader.Text("--html"),
             reader.Int("--port", Defaults.Port, 0, 65535),
-            TimeSpan.FromMilliseconds(reader.Int("--sample-interval-ms", (int)Defaults.SampleInterval.TotalMilliseconds, 100, 10_000)));
+            TimeSpan.FromMilliseconds(reader.Int("--sample-interval-ms", (int)Defaults.SampleInterval.TotalMilliseconds, 100, 10_000)),
+            scenario);
         error = reader.Error;
         helpRequested = reader.HelpRequested;
         return error is null && !helpRequested ? options : null;

@@ -19,6 +19,7 @@ internal sealed record LabReport(
 internal sealed record LabScenarioResult(
     string LeakType,
     string Mode,
+    string Pattern,
     string Unit,
     double RatePerSecond,
     long MaxUnits,

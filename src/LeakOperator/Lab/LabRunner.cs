@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using LeakOperator.Leaks;
 using LeakOperator.Leaks.Injection;
 using LeakOperator.Leaks.Readings;
+using LeakOperator.Leaks.Tasks.Patterns;
 
 namespace LeakOperator.Lab;
 
@@ -13,6 +14,12 @@ namespace LeakOperator.Lab;
 internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inventory, TimeProvider time)
 {
     public const string Namespace = "lab";
+
+    /// <summary>A scenario's attempts each wait for a first tick: a short period keeps them quick, a modest rate keeps
+    /// the loops left running (ten ticks a second each) cheap for a laptop.</summary>
+    public const double ScenarioRatePerSecond = 10;
+
+    public static readonly TimeSpan ScenarioTickInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Runs the lab; <paramref name="onSample"/> is called after every sample with the elapsed time.</summary>
     public async Task<LabReport> RunAsync(LabOptions options, Action<TimeSpan, IReadOnlyList<LabScenario>, RuntimeReadings>? onSample, CancellationToken cancellationToken)
@@ -66,7 +73,14 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
             {
                 // Injecting a little past the end keeps both sides running through the last sample.
                 var spec = InjectionSpec.Default(type, mode) with { Duration = options.Duration + TimeSpan.FromSeconds(10) };
-                var injection = factory.Create(new LeakOwner(Namespace, $"{type.ToWire()}-{mode.ToWire()}"), spec);
+                string name = $"{type.ToWire()}-{mode.ToWire()}";
+                if (options.Scenario is { } pattern)
+                {
+                    spec = spec with { TaskPattern = pattern, RatePerSecond = ScenarioRatePerSecond, TickInterval = ScenarioTickInterval };
+                    name = $"{type.ToWire()}-{pattern.ToWire()}-{mode.ToWire()}";
+                }
+
+                var injection = factory.Create(new LeakOwner(Namespace, name), spec);
                 if (!inventory.TryAdd(injection))
                 {
                     throw new InvalidOperationException($"{injection.Owner} is already running");
@@ -115,7 +129,8 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
         return new LabScenarioResult(
             scenario.Type.ToWire(),
             scenario.Mode.ToWire(),
-            scenario.Type.UnitName(),
+            injection.Pattern,
+            scenario.Injection.Spec.UnitName(),
             injection.Spec.RatePerSecond,
             injection.Spec.MaxUnits,
             scenario.Samples[0].Units,

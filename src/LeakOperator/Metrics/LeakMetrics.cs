@@ -12,11 +12,13 @@ namespace LeakOperator.Metrics;
 public sealed class LeakMetrics
 {
     private static readonly string[] s_injectionLabels = ["leak_type", "mode", "namespace", "name"];
+    private static readonly string[] s_evidenceLabels = [.. s_injectionLabels, "pattern", "evidence"];
 
     private readonly InjectionInventory _inventory;
     private readonly Gauge _leaked;
     private readonly Counter _injected;
     private readonly Counter _released;
+    private readonly Gauge _evidence;
     private readonly Gauge _activeTimers;
     private readonly Gauge _threadPoolThreads;
     private readonly Gauge _threadPoolQueue;
@@ -26,6 +28,7 @@ public sealed class LeakMetrics
     private readonly Gauge _httpClientConnections;
     private readonly Lock _gate = new();
     private HashSet<string[]> _published = new(LabelComparer.Instance);
+    private HashSet<string[]> _publishedEvidence = new(LabelComparer.Instance);
 
     public LeakMetrics(CollectorRegistry registry, InjectionInventory inventory)
     {
@@ -34,6 +37,7 @@ public sealed class LeakMetrics
         _leaked = factory.CreateGauge("leakoperator_leaked_units", "Units an injection holds right now (MiB, timer loops or connections).", s_injectionLabels);
         _injected = factory.CreateCounter("leakoperator_injected_units_total", "Units an injection created.", s_injectionLabels);
         _released = factory.CreateCounter("leakoperator_released_units_total", "Units an injection gave back.", s_injectionLabels);
+        _evidence = factory.CreateGauge("leakoperator_leak_evidence", "A leak's own secondary readings (ticksAfterStop, doubleCleanups, ticksDelivered, ...), by pattern.", s_evidenceLabels);
         _activeTimers = factory.CreateGauge("leakoperator_runtime_active_timers", "Timer.ActiveCount: scheduled timers in the process (includes Task.Delay and HTTP handler timers).");
         _threadPoolThreads = factory.CreateGauge("leakoperator_threadpool_threads", "Thread-pool threads.");
         _threadPoolQueue = factory.CreateGauge("leakoperator_threadpool_queue_length", "Work items waiting in the thread pool.");
@@ -50,6 +54,7 @@ public sealed class LeakMetrics
         lock (_gate)
         {
             var current = new HashSet<string[]>(LabelComparer.Instance);
+            var currentEvidence = new HashSet<string[]>(LabelComparer.Instance);
             foreach (var injection in _inventory.Snapshot())
             {
                 string[] labels = [injection.Spec.Type.ToWire(), injection.Spec.Mode.ToWire(), injection.Owner.Namespace, injection.Owner.Name];
@@ -57,6 +62,12 @@ public sealed class LeakMetrics
                 _leaked.WithLabels(labels).Set(injection.MeasureLive());
                 _injected.WithLabels(labels).IncTo(injection.Ledger.Injected);
                 _released.WithLabels(labels).IncTo(injection.Ledger.Released);
+                foreach (var (name, value) in injection.Evidence())
+                {
+                    string[] evidenceLabels = [.. labels, injection.Pattern, name];
+                    currentEvidence.Add(evidenceLabels);
+                    _evidence.WithLabels(evidenceLabels).Set(value);
+                }
             }
 
             foreach (var gone in _published.Where(labels => !current.Contains(labels)))
@@ -66,7 +77,13 @@ public sealed class LeakMetrics
                 _released.RemoveLabelled(gone);
             }
 
+            foreach (var gone in _publishedEvidence.Where(labels => !currentEvidence.Contains(labels)))
+            {
+                _evidence.RemoveLabelled(gone);
+            }
+
             _published = current;
+            _publishedEvidence = currentEvidence;
             var readings = RuntimeReadings.Take();
             _activeTimers.Set(readings.ActiveTimers);
             _threadPoolThreads.Set(readings.ThreadPoolThreads);

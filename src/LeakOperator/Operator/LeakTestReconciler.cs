@@ -183,6 +183,8 @@ public sealed partial class LeakTestReconciler(
         status.Verdict = verdict?.ToString();
         status.StartedAt = injection.StartedAt?.UtcDateTime;
         status.CompletedAt = injection.InjectionEndedAt?.UtcDateTime;
+        status.Pattern = injection.Pattern;
+        status.Evidence = injection.Evidence().ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
         status.ObservedGeneration = generation;
         bool injecting = injection.Phase is InjectionPhase.Injecting or InjectionPhase.Pending;
         ConditionSet.Set(status.Conditions, LeakTestConditions.Ready, true, phase, ReadyMessage(phase, injection), generation, now);
@@ -243,7 +245,7 @@ public sealed partial class LeakTestReconciler(
         if (before?.Phase != after.Phase && after.Phase is LeakTestPhases.Holding or LeakTestPhases.Completed)
         {
             string message = after.Phase == LeakTestPhases.Holding
-                ? $"Injection over: holding {after.LeakedUnits} {tracked.Injection.Spec.Type.UnitName()}; verdict {after.Verdict}"
+                ? $"Injection over: holding {after.LeakedUnits} {tracked.Injection.Spec.UnitName()}; verdict {after.Verdict}"
                 : $"Injection over: everything released; verdict {after.Verdict}";
             await events.RecordAsync(obj, "Normal", after.Phase == LeakTestPhases.Holding ? "Holding" : "Completed", message, cancellationToken).ConfigureAwait(false);
         }

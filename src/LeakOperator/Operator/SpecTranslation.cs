@@ -1,5 +1,6 @@
 using LeakOperator.Leaks;
 using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Tasks.Patterns;
 using LeakOperator.Operator.Api;
 
 namespace LeakOperator.Operator;
@@ -34,6 +35,25 @@ public static class SpecTranslation
             return (null, new("TickIntervalNotApplicable", $"spec.tickIntervalMilliseconds applies only to leakType task, not {type.Value.ToWire()}; remove it"));
         }
 
+        var pattern = TaskPattern.Unstopped;
+        if (spec.Task is { } task)
+        {
+            if (type != LeakType.Task)
+            {
+                return (null, new("TaskSettingsNotApplicable", $"spec.task applies only to leakType task, not {type.Value.ToWire()}; remove it"));
+            }
+
+            if (task.Pattern is not null)
+            {
+                if (!TaskPatternNames.TryParse(task.Pattern, out var parsed))
+                {
+                    return (null, new("UnknownTaskPattern", $"spec.task.pattern '{task.Pattern}' is not one of {string.Join(", ", TaskPatternNames.All.Select(p => p.ToWire()))}"));
+                }
+
+                pattern = parsed.Value;
+            }
+        }
+
         var defaults = InjectionSpec.Default(type.Value, mode);
         var result = defaults with
         {
@@ -41,6 +61,7 @@ public static class SpecTranslation
             RatePerSecond = spec.RatePerSecond ?? defaults.RatePerSecond,
             MaxUnits = spec.MaxUnits ?? defaults.MaxUnits,
             TickInterval = spec.TickIntervalMilliseconds is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.TickInterval,
+            TaskPattern = pattern,
         };
         var errors = result.Validate();
         return errors.Count == 0 ? (result, null) : (null, new("OutOfRange", string.Join("; ", errors)));

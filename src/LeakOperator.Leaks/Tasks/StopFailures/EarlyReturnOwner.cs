@@ -9,10 +9,13 @@ namespace LeakOperator.Leaks.Tasks.StopFailures;
 public static class EarlyReturnOwner
 {
     /// <summary>Naive, on purpose: the Dispose is on the happy path only.</summary>
-    public static async Task<bool> ReconcileNaivelyAsync(bool fail, TimeSpan period)
+    /// <param name="started">Instrumentation, not part of the bug: sees the ticker and its loop, so they can be
+    /// counted and, on release, disposed.</param>
+    public static async Task<bool> ReconcileNaivelyAsync(bool fail, TimeSpan period, Action<PeriodicTimer, Task>? started = null)
     {
         var ticker = new PeriodicTimer(period);
-        _ = TickAsync(ticker);
+        var loop = TickAsync(ticker);
+        started?.Invoke(ticker, loop);
         if (fail)
         {
             return false; // early return: the ticker below is never disposed

@@ -28,4 +28,8 @@ public sealed class LeakTestSpec
     /// <summary>Task leak only: the period of each timer loop (default 1000 ms).</summary>
     [JsonPropertyName("tickIntervalMilliseconds")]
     public int? TickIntervalMilliseconds { get; set; }
+
+    /// <summary>Task leak only: how its tickers go wrong.</summary>
+    [JsonPropertyName("task")]
+    public LeakTestTaskSpec? Task { get; set; }
 }

@@ -32,6 +32,14 @@ public sealed class LeakTestStatus
     [JsonPropertyName("completedAt")]
     public DateTime? CompletedAt { get; set; }
 
+    /// <summary>How the variant leaks or avoids leaking (e.g. unstopped-periodic-timer, lost-stop-naive).</summary>
+    [JsonPropertyName("pattern")]
+    public string? Pattern { get; set; }
+
+    /// <summary>The leak's own secondary readings: ticks after Stop, double cleanups, ticks still firing.</summary>
+    [JsonPropertyName("evidence")]
+    public Dictionary<string, double>? Evidence { get; set; }
+
     [JsonPropertyName("observedGeneration")]
     public long? ObservedGeneration { get; set; }
 

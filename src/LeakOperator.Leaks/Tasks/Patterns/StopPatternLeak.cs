@@ -1,0 +1,102 @@
+using LeakOperator.Leaks.Injection;
+
+namespace LeakOperator.Leaks.Tasks.Patterns;
+
+/// <summary>
+/// A task leak made of repeated "start a ticker, then stop it" attempts of one <see cref="IStopScenario"/>: leaky
+/// mode stops the naive way and holds whatever each failed stop left behind; safe mode stops the SafeTicker way and
+/// holds nothing. Each attempt is one unit, taken from the ledger first.
+/// </summary>
+internal sealed class StopPatternLeak : ILeak
+{
+    public const string Attempts = "attempts";
+
+    /// <summary>Attempts of one step run side by side (many wait a tick period), but never more than this at once.</summary>
+    private const int MaxConcurrentAttempts = 8;
+
+    private readonly UnitLedger _ledger;
+    private readonly IStopScenario _scenario;
+    private readonly TimeSpan _tickInterval;
+    private readonly StopEvidence _evidence;
+    private readonly List<StopAttempt> _held = [];
+    private readonly Lock _gate = new();
+
+    public StopPatternLeak(UnitLedger ledger, LeakMode mode, IStopScenario scenario, TimeSpan tickInterval)
+    {
+        _ledger = ledger;
+        Mode = mode;
+        _scenario = scenario;
+        _tickInterval = tickInterval;
+        _evidence = new StopEvidence([Attempts, .. scenario.EvidenceNames]);
+    }
+
+    public LeakType Type => LeakType.Task;
+
+    public LeakMode Mode { get; }
+
+    public string Pattern => $"{_scenario.Pattern.ToWire()}-{(Mode == LeakMode.Leaky ? "naive" : "safe-ticker")}";
+
+    public async ValueTask StepAsync(int units, CancellationToken cancellationToken)
+    {
+        int granted = _ledger.TryTake(units);
+        int settled = 0;
+        try
+        {
+            var options = new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentAttempts, CancellationToken = cancellationToken };
+            await Parallel.ForAsync(0, granted, options, async (_, token) =>
+            {
+                var attempt = Mode == LeakMode.Leaky
+                    ? await _scenario.RunLeakyAsync(_tickInterval, _evidence, token).ConfigureAwait(false)
+                    : await _scenario.RunSafeAsync(_tickInterval, _evidence, token).ConfigureAwait(false);
+                _evidence.Add(Attempts);
+                if (attempt.Leaked)
+                {
+                    lock (_gate)
+                    {
+                        _held.Add(attempt);
+                    }
+                }
+                else
+                {
+                    // The stop worked: the unit existed and is gone again.
+                    _ledger.Return(1);
+                }
+
+                Interlocked.Increment(ref settled);
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Attempts that never ran (cancelled) or threw created nothing to hold.
+            _ledger.Refund(granted - Volatile.Read(ref settled));
+        }
+    }
+
+    public long MeasureLive()
+    {
+        lock (_gate)
+        {
+            return _held.Count(attempt => attempt.IsLive);
+        }
+    }
+
+    public IReadOnlyDictionary<string, double> Evidence() => _evidence.Snapshot();
+
+    public ValueTask ReleaseAsync()
+    {
+        List<StopAttempt> held;
+        lock (_gate)
+        {
+            held = [.. _held];
+            _held.Clear();
+        }
+
+        foreach (var attempt in held)
+        {
+            attempt.Release();
+        }
+
+        _ledger.Return(held.Count);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,26 @@
+namespace LeakOperator.Leaks.Tasks.Patterns;
+
+/// <summary>
+/// How a task leak's tickers go wrong: never stopped at all, or one of the write-up's ways a Stop() silently fails,
+/// or .NET's own twin of them.
+/// </summary>
+public enum TaskPattern
+{
+    /// <summary>Every step starts a periodic timer loop nobody ever stops.</summary>
+    Unstopped,
+
+    /// <summary>Stop is a signal only a waiting loop hears; a Stop that lands mid-tick is dropped, yet reports success.</summary>
+    LostStop,
+
+    /// <summary>The owner returns early (error branch) before the line that would stop its ticker.</summary>
+    EarlyReturn,
+
+    /// <summary>Two threads stop the same ticker at once through a plain flag: cleanup runs twice.</summary>
+    DoubleStop,
+
+    /// <summary>Stop does not wait for a tick already running, so the handler runs after Stop returned.</summary>
+    TickAfterStop,
+
+    /// <summary>The loop's token is cancelled but the timer its owner holds is never disposed: it stays scheduled.</summary>
+    CancelWithoutDispose,
+}

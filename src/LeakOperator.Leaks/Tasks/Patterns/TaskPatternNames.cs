@@ -1,0 +1,38 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace LeakOperator.Leaks.Tasks.Patterns;
+
+/// <summary>Task patterns as users write them (CRD <c>spec.task.pattern</c>, <c>lab --scenario</c>, metrics labels).</summary>
+public static class TaskPatternNames
+{
+    public static IReadOnlyList<TaskPattern> All { get; } = Enum.GetValues<TaskPattern>();
+
+    public static string ToWire(this TaskPattern pattern) => pattern switch
+    {
+        TaskPattern.Unstopped => "unstopped",
+        TaskPattern.LostStop => "lost-stop",
+        TaskPattern.EarlyReturn => "early-return",
+        TaskPattern.DoubleStop => "double-stop",
+        TaskPattern.TickAfterStop => "tick-after-stop",
+        TaskPattern.CancelWithoutDispose => "cancel-without-dispose",
+        _ => throw new ArgumentOutOfRangeException(nameof(pattern), pattern, null),
+    };
+
+    /// <summary>What one leaked unit of this pattern is, for people.</summary>
+    public static string UnitName(this TaskPattern pattern) => pattern switch
+    {
+        TaskPattern.Unstopped => "live timer loops",
+        TaskPattern.LostStop => "loops running after a successful Stop",
+        TaskPattern.EarlyReturn => "tickers left running by early returns",
+        TaskPattern.DoubleStop => "stops whose cleanup ran twice",
+        TaskPattern.TickAfterStop => "ticks handled after Stop returned",
+        TaskPattern.CancelWithoutDispose => "cancelled timers still scheduled",
+        _ => throw new ArgumentOutOfRangeException(nameof(pattern), pattern, null),
+    };
+
+    public static bool TryParse(string? text, [NotNullWhen(true)] out TaskPattern? pattern)
+    {
+        pattern = All.Cast<TaskPattern?>().FirstOrDefault(p => string.Equals(p!.Value.ToWire(), text, StringComparison.Ordinal));
+        return pattern is not null;
+    }
+}
