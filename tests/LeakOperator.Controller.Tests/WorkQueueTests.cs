@@ -38,6 +38,41 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public async Task The_wait_reported_runs_from_the_first_add_to_the_take_and_repeated_adds_do_not_reset_it()
+    {
+        var time = new FakeTimeProvider();
+        var observer = new WaitRecorder();
+        using var queue = new WorkQueue<string>("test", time, observer);
+        queue.Add("a");
+        time.Advance(TimeSpan.FromSeconds(2));
+        queue.Add("a");
+        time.Advance(TimeSpan.FromSeconds(3));
+
+        await queue.TakeAsync(CancellationToken.None);
+
+        Assert.Equal([TimeSpan.FromSeconds(5)], observer.Waits);
+    }
+
+    private sealed class WaitRecorder : IWorkQueueObserver
+    {
+        public List<TimeSpan> Waits { get; } = [];
+
+        public void Added(string queue)
+        {
+        }
+
+        public void Retried(string queue)
+        {
+        }
+
+        public void DepthChanged(string queue, int depth)
+        {
+        }
+
+        public void Waited(string queue, TimeSpan waited) => Waits.Add(waited);
+    }
+
+    [Fact]
     public async Task AddAfter_waits_for_the_delay_and_an_earlier_request_wins()
     {
         var time = new FakeTimeProvider();

@@ -16,6 +16,7 @@ public sealed class ControllerMetrics : IWorkQueueObserver, IWatchObserver
     private readonly Gauge _depth;
     private readonly Counter _adds;
     private readonly Counter _retries;
+    private readonly Histogram _queueDuration;
     private readonly Counter _watchEvents;
     private readonly Counter _watchReconnects;
     private readonly Counter _statusConflicts;
@@ -34,6 +35,11 @@ public sealed class ControllerMetrics : IWorkQueueObserver, IWatchObserver
         _depth = factory.CreateGauge("workqueue_depth", "Current depth of workqueue.", "name");
         _adds = factory.CreateCounter("workqueue_adds_total", "Total number of adds handled by workqueue.", "name");
         _retries = factory.CreateCounter("workqueue_retries_total", "Total number of retries handled by workqueue.", "name");
+        _queueDuration = factory.CreateHistogram("workqueue_queue_duration_seconds", "How long in seconds an item stays in workqueue before being requested.", new HistogramConfiguration
+        {
+            LabelNames = ["name"],
+            Buckets = Histogram.ExponentialBuckets(1e-8, 10, 11),
+        });
         _watchEvents = factory.CreateCounter("leakoperator_watch_events_total", "Watch events received, by resource and type.", "resource", "type");
         _watchReconnects = factory.CreateCounter("leakoperator_watch_reconnects_total", "Watch restarts, by reason: ended (server closed it), expired (410 Gone, relisted), error.", "resource", "reason");
         _statusConflicts = factory.CreateCounter("leakoperator_status_conflicts_total", "Writes that met a 409 Conflict and were retried on the latest version.", "controller");
@@ -59,6 +65,8 @@ public sealed class ControllerMetrics : IWorkQueueObserver, IWatchObserver
     public void Retried(string queue) => _retries.WithLabels(queue).Inc();
 
     public void DepthChanged(string queue, int depth) => _depth.WithLabels(queue).Set(depth);
+
+    public void Waited(string queue, TimeSpan waited) => _queueDuration.WithLabels(queue).Observe(waited.TotalSeconds);
 
     public void Started(string resource)
     {

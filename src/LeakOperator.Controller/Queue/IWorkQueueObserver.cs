@@ -11,8 +11,15 @@ public interface IWorkQueueObserver
 
     void DepthChanged(string queue, int depth);
 
+    /// <summary>An item was handed out after waiting this long since it was added (client-go's queue_duration).</summary>
+    void Waited(string queue, TimeSpan waited);
+
     private sealed class NoObserver : IWorkQueueObserver
     {
+        public void Waited(string queue, TimeSpan waited)
+        {
+        }
+
         public void Added(string queue)
         {
         }

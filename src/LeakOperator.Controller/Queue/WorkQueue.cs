@@ -19,6 +19,9 @@ public sealed class WorkQueue<T> : IDisposable
     private readonly HashSet<T> _dirty = [];
     private readonly HashSet<T> _processing = [];
     private readonly Dictionary<T, DateTimeOffset> _waiting = [];
+
+    /// <summary>When each dirty item was first added, to report how long it waited before a worker took it.</summary>
+    private readonly Dictionary<T, long> _addedAt = [];
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _available = new(0);
     private readonly CancellationTokenSource _shutdown = new();
@@ -73,6 +76,7 @@ public sealed class WorkQueue<T> : IDisposable
             }
 
             _observer.Added(Name);
+            _addedAt[item] = _time.GetTimestamp();
             if (_processing.Contains(item))
             {
                 // Done() will queue it: a key must never be processed twice at once.
@@ -138,6 +142,11 @@ public sealed class WorkQueue<T> : IDisposable
             _dirty.Remove(item);
             _processing.Add(item);
             _observer.DepthChanged(Name, _ready.Count);
+            if (_addedAt.Remove(item, out long addedAt))
+            {
+                _observer.Waited(Name, _time.GetElapsedTime(addedAt));
+            }
+
             return (true, item);
         }
     }

@@ -25,8 +25,9 @@ public sealed partial class Controller<T>
     private readonly ObjectCache<T> _cache = new();
     private WorkQueue<ObjectKey>? _queue;
 
-    public Controller(CustomResourceClient<T> client, IReconciler<T> reconciler, ControllerOptions options, ControllerMetrics metrics, ILoggerFactory loggers, TimeProvider? time = null)
+    public Controller(CustomResourceClient<T> client, IReconciler<T> reconciler, ControllerOptions options, ControllerMetrics metrics, ILoggerFactory loggers, TimeProvider? time = null, ReconcileRequests? requests = null)
     {
+        requests?.Attach(key => _queue?.Add(key));
         _client = client;
         _reconciler = reconciler;
         _options = options;

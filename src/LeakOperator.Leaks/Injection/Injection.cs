@@ -58,6 +58,18 @@ public sealed class Injection : IAsyncDisposable
     /// <summary>How the variant leaks or avoids leaking.</summary>
     public string Pattern => _leak.Pattern;
 
+    /// <summary>
+    /// Tells a reconcile-driven leak that its owner was reconciled. Only while injecting: once the injection time is
+    /// over, reconciles create nothing more (what a leaky storm started goes on ticking, and is held).
+    /// </summary>
+    public void OnReconcile()
+    {
+        if (Phase == InjectionPhase.Injecting && _leak is IReconcileDriven driven)
+        {
+            driven.OnReconcile();
+        }
+    }
+
     /// <summary>Starts injecting. Idempotent.</summary>
     public void Start()
     {

@@ -2,6 +2,7 @@ using LeakOperator.Leaks.Http;
 using LeakOperator.Leaks.Memory;
 using LeakOperator.Leaks.Tasks;
 using LeakOperator.Leaks.Tasks.Patterns;
+using LeakOperator.Leaks.Tasks.Storm;
 using LeakOperator.Timing;
 
 namespace LeakOperator.Leaks.Injection;
@@ -17,7 +18,9 @@ public sealed class InjectionFactory(LeakBudget budget, TimeProvider? timeProvid
     public LeakBudget Budget => budget;
 
     /// <summary>Creates a stopped injection; throws <see cref="ArgumentException"/> listing every problem with the spec.</summary>
-    public Injection Create(LeakOwner owner, InjectionSpec spec)
+    /// <param name="reconcileAgain">Asks the host to reconcile the owner again; the reconcile storm's ticks call it.
+    /// Required for patterns that <see cref="TaskPatternNames.NeedsReconciles"/>.</param>
+    public Injection Create(LeakOwner owner, InjectionSpec spec, Action? reconcileAgain = null)
     {
         var errors = spec.Validate();
         if (errors.Count > 0)
@@ -25,15 +28,22 @@ public sealed class InjectionFactory(LeakBudget budget, TimeProvider? timeProvid
             throw new ArgumentException(string.Join("; ", errors), nameof(spec));
         }
 
+        if (spec.TaskPattern.NeedsReconciles() && reconcileAgain is null)
+        {
+            throw new ArgumentException($"task pattern {spec.TaskPattern.ToWire()} needs a host that reconciles", nameof(reconcileAgain));
+        }
+
         var ledger = new UnitLedger(spec.Type, spec.MaxUnits, budget);
         var lifetime = new CancellationTokenSource();
-        return new Injection(owner, spec, CreateLeak(owner, spec, ledger, lifetime.Token), ledger, _time, lifetime);
+        return new Injection(owner, spec, CreateLeak(owner, spec, ledger, lifetime.Token, reconcileAgain), ledger, _time, lifetime);
     }
 
     /// <summary>The variant for a spec's type and mode, drawing its units from <paramref name="ledger"/>.</summary>
-    internal ILeak CreateLeak(LeakOwner owner, InjectionSpec spec, UnitLedger ledger, CancellationToken ownerLifetime) =>
+    internal ILeak CreateLeak(LeakOwner owner, InjectionSpec spec, UnitLedger ledger, CancellationToken ownerLifetime, Action? reconcileAgain = null) =>
         (spec.Type, spec.Mode) switch
         {
+            (LeakType.Task, LeakMode.Leaky) when spec.TaskPattern == TaskPattern.ReconcileStorm => new ReconcileStormLeak(new LeakyTaskLeak(ledger, spec.TickInterval, _time, reconcileAgain)),
+            (LeakType.Task, LeakMode.Safe) when spec.TaskPattern == TaskPattern.ReconcileStorm => new ReconcileStormLeak(new SafeTaskLeak(ledger, owner, spec.TickInterval, _time, Tickers, ownerLifetime, reconcileAgain)),
             (LeakType.Memory, LeakMode.Leaky) => new LeakyMemoryLeak(ledger),
             (LeakType.Memory, LeakMode.Safe) => new SafeMemoryLeak(ledger, UnitsPerStep(spec)),
             (LeakType.Task, _) when spec.TaskPattern != TaskPattern.Unstopped => new StopPatternLeak(ledger, spec.Mode, StopScenarios.For(spec.TaskPattern), spec.TickInterval),

@@ -8,9 +8,11 @@ namespace LeakOperator.Leaks.Tasks;
 /// nobody ever disposes the timer. The runtime's timer queue roots the pending wait, the wait roots the loop, so the
 /// loop survives every GC and keeps firing: the .NET twin of a goroutine ranging over a ticker nobody stops.
 /// </summary>
-internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, TimeProvider timeProvider) : ILeak
+/// <param name="onTick">What each tick does besides being counted (the reconcile storm re-enqueues the owner).</param>
+internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, TimeProvider timeProvider, Action? onTick = null) : ILeak
 {
     private readonly WeakTracker<TimerLoop> _loops = new();
+    private readonly Action? _onTick = onTick;
     private long _ticks;
 
     public LeakType Type => LeakType.Task;
@@ -77,6 +79,7 @@ internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, Ti
                 while (await Timer.WaitForNextTickAsync().ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref owner._ticks);
+                    owner._onTick?.Invoke();
                 }
             }
             finally

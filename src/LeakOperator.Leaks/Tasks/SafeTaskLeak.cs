@@ -13,8 +13,10 @@ internal sealed class SafeTaskLeak(
     TimeSpan tickInterval,
     TimeProvider timeProvider,
     TickerRegistry<LeakOwner> registry,
-    CancellationToken ownerLifetime) : ILeak
+    CancellationToken ownerLifetime,
+    Action? onTick = null) : ILeak
 {
+    private readonly Action? _onTick = onTick;
     private long _ticks;
     private long _registrations;
     private long _tickersStarted;
@@ -74,7 +76,12 @@ internal sealed class SafeTaskLeak(
         Interlocked.Increment(ref _tickersStarted);
         return new SafeTicker(
             tickInterval,
-            static state => Interlocked.Increment(ref ((SafeTaskLeak)state!)._ticks),
+            static state =>
+            {
+                var leak = (SafeTaskLeak)state!;
+                Interlocked.Increment(ref leak._ticks);
+                leak._onTick?.Invoke();
+            },
             this,
             timeProvider,
             onClosed: () => ledger.Return(1),

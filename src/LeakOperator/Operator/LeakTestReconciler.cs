@@ -20,8 +20,15 @@ public sealed partial class LeakTestReconciler(
     EventRecorder events,
     Action onStatusConflict,
     ILogger<LeakTestReconciler> logger,
+    ReconcileRequests requests,
     TimeProvider? time = null) : IReconciler<LeakTest>
 {
+    /// <summary>
+    /// Status is written at most this often per LeakTest unless something a user acts on changes (phase, a condition,
+    /// the generation): a storm of reconciles must not become a storm of writes and watch events.
+    /// </summary>
+    public static readonly TimeSpan MinStatusWriteInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>How often status is refreshed while a test injects.</summary>
     public static readonly TimeSpan InjectingRefresh = TimeSpan.FromSeconds(2);
 
@@ -71,8 +78,11 @@ public sealed partial class LeakTestReconciler(
             await events.RecordAsync(obj, "Normal", "InjectionStarted", $"Injecting {spec!.Type.ToWire()} ({spec.Mode.ToWire()}) at {spec.RatePerSecond}/s for {spec.Duration.TotalSeconds:0} s, at most {spec.MaxUnits} units", cancellationToken).ConfigureAwait(false);
         }
 
+        // A reconcile-driven leak (the reconcile storm) does here what the leaking controller's reconcile does.
+        tracked.Injection.OnReconcile();
+
         var before = obj.Status;
-        var written = await WriteStatusAsync(obj, status => Observe(status, tracked, generation), cancellationToken).ConfigureAwait(false);
+        var written = await WriteStatusAsync(obj, status => Observe(status, tracked, generation), cancellationToken, tracked).ConfigureAwait(false);
         await RecordTransitionsAsync(obj, before, written?.Status, tracked, cancellationToken).ConfigureAwait(false);
         return tracked.Injection.Phase switch
         {
@@ -129,7 +139,8 @@ public sealed partial class LeakTestReconciler(
 
     private TrackedInjection Start(LeakOwner owner, InjectionSpec spec, LeakTest obj, long generation)
     {
-        var injection = factory.Create(owner, spec);
+        var key = new ObjectKey(owner.Namespace, owner.Name);
+        var injection = factory.Create(owner, spec, () => requests.Request(key));
         var tracked = new TrackedInjection(injection, generation, obj.Metadata.Uid, _time);
         _tracked[owner] = tracked;
         inventory.TryAdd(injection);
@@ -216,7 +227,9 @@ public sealed partial class LeakTestReconciler(
         _ => phase,
     };
 
-    private async Task<LeakTest?> WriteStatusAsync(LeakTest obj, Action<LeakTestStatus> change, CancellationToken cancellationToken)
+    /// <param name="coalesceFor">When given, a write that changes only numbers waits until
+    /// <see cref="MinStatusWriteInterval"/> has passed since this injection's last write (the next refresh writes it).</param>
+    private async Task<LeakTest?> WriteStatusAsync(LeakTest obj, Action<LeakTestStatus> change, CancellationToken cancellationToken, TrackedInjection? coalesceFor = null)
     {
         return await ConflictRetry.WriteAsync(
             client,
@@ -224,16 +237,37 @@ public sealed partial class LeakTestReconciler(
             latest =>
             {
                 var before = Serialize(latest.Status);
+                string significantBefore = Significant(latest.Status);
                 latest.Status ??= new LeakTestStatus();
                 change(latest.Status);
 
                 // Nothing to write when nothing changed: a write would wake every watcher for nothing.
-                return Serialize(latest.Status) != before;
+                if (Serialize(latest.Status) == before)
+                {
+                    return false;
+                }
+
+                if (coalesceFor is null)
+                {
+                    return true;
+                }
+
+                bool now = Significant(latest.Status) != significantBefore || !coalesceFor.WroteStatusWithin(MinStatusWriteInterval);
+                if (now)
+                {
+                    coalesceFor.StatusWritten();
+                }
+
+                return now;
             },
             client.ReplaceStatusAsync,
             onStatusConflict,
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>What a user acts on: a change here is written at once, never coalesced.</summary>
+    private static string Significant(LeakTestStatus? status) =>
+        status is null ? "" : $"{status.Phase}|{status.ObservedGeneration}|{string.Join(',', status.Conditions.Select(c => $"{c.Type}={c.Status}"))}";
 
     private async Task RecordTransitionsAsync(LeakTest obj, LeakTestStatus? before, LeakTestStatus? after, TrackedInjection tracked, CancellationToken cancellationToken)
     {

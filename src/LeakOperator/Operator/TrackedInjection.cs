@@ -16,6 +16,7 @@ internal sealed class TrackedInjection : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly SafeTicker _sampler;
     private readonly TimeProvider _time;
+    private long _lastStatusWrite;
 
     public TrackedInjection(Injection injection, long generation, string uid, TimeProvider time)
     {
@@ -31,6 +32,15 @@ internal sealed class TrackedInjection : IAsyncDisposable
     public long Generation { get; }
 
     public string Uid { get; }
+
+    /// <summary>Whether this injection's status was written less than <paramref name="interval"/> ago.</summary>
+    public bool WroteStatusWithin(TimeSpan interval)
+    {
+        long last = Interlocked.Read(ref _lastStatusWrite);
+        return last != 0 && _time.GetElapsedTime(last) < interval;
+    }
+
+    public void StatusWritten() => Interlocked.Exchange(ref _lastStatusWrite, _time.GetTimestamp());
 
     public async ValueTask DisposeAsync()
     {

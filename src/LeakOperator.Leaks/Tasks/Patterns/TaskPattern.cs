@@ -23,4 +23,7 @@ public enum TaskPattern
 
     /// <summary>The loop's token is cancelled but the timer its owner holds is never disposed: it stays scheduled.</summary>
     CancelWithoutDispose,
+
+    /// <summary>A ticker started inside every reconcile re-enqueues the object: reconciles and tickers multiply.</summary>
+    ReconcileStorm,
 }

@@ -7,6 +7,9 @@ public static class TaskPatternNames
 {
     public static IReadOnlyList<TaskPattern> All { get; } = Enum.GetValues<TaskPattern>();
 
+    /// <summary>The patterns that need a host that reconciles (a controller), not just the rate driver.</summary>
+    public static bool NeedsReconciles(this TaskPattern pattern) => pattern == TaskPattern.ReconcileStorm;
+
     public static string ToWire(this TaskPattern pattern) => pattern switch
     {
         TaskPattern.Unstopped => "unstopped",
@@ -15,6 +18,7 @@ public static class TaskPatternNames
         TaskPattern.DoubleStop => "double-stop",
         TaskPattern.TickAfterStop => "tick-after-stop",
         TaskPattern.CancelWithoutDispose => "cancel-without-dispose",
+        TaskPattern.ReconcileStorm => "reconcile-storm",
         _ => throw new ArgumentOutOfRangeException(nameof(pattern), pattern, null),
     };
 
@@ -27,6 +31,7 @@ public static class TaskPatternNames
         TaskPattern.DoubleStop => "stops whose cleanup ran twice",
         TaskPattern.TickAfterStop => "ticks handled after Stop returned",
         TaskPattern.CancelWithoutDispose => "cancelled timers still scheduled",
+        TaskPattern.ReconcileStorm => "ticker loops started by reconciles",
         _ => throw new ArgumentOutOfRangeException(nameof(pattern), pattern, null),
     };
 

@@ -72,19 +72,22 @@ internal static class RunCommand
         services.AddSingleton(_ => new InjectionFactory(new LeakBudget(options.Budget)));
         services.AddSingleton(sp => new CustomResourceClient<LeakTest>(sp.GetRequiredService<IKubernetes>(), LeakTest.Definition));
         services.AddSingleton(sp => new EventRecorder(sp.GetRequiredService<IKubernetes>(), Component, options.Identity, sp.GetRequiredService<ILogger<EventRecorder>>()));
+        services.AddSingleton<ReconcileRequests>();
         services.AddSingleton(sp => new LeakTestReconciler(
             sp.GetRequiredService<CustomResourceClient<LeakTest>>(),
             sp.GetRequiredService<InjectionFactory>(),
             sp.GetRequiredService<InjectionInventory>(),
             sp.GetRequiredService<EventRecorder>(),
             () => sp.GetRequiredService<ControllerMetrics>().StatusConflict(Component),
-            sp.GetRequiredService<ILogger<LeakTestReconciler>>()));
+            sp.GetRequiredService<ILogger<LeakTestReconciler>>(),
+            sp.GetRequiredService<ReconcileRequests>()));
         services.AddSingleton(sp => new Controller<LeakTest>(
             sp.GetRequiredService<CustomResourceClient<LeakTest>>(),
             sp.GetRequiredService<LeakTestReconciler>(),
             new ControllerOptions(Component, LeakTest.Finalizer, options.Workers),
             sp.GetRequiredService<ControllerMetrics>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            requests: sp.GetRequiredService<ReconcileRequests>()));
         services.AddSingleton(sp => new LeaderElectedRunner(
             sp.GetRequiredService<IKubernetes>(),
             LeaderElectionOptions.Default(options.LeaderElectionNamespace, options.Identity) with { Enabled = options.LeaderElect },

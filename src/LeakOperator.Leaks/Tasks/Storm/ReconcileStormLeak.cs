@@ -1,0 +1,45 @@
+using LeakOperator.Leaks.Tasks.Patterns;
+
+namespace LeakOperator.Leaks.Tasks.Storm;
+
+/// <summary>
+/// The write-up's reconcile storm: a ticker started inside the reconcile, whose ticks re-enqueue the object.
+/// Leaky (<see cref="LeakyTaskLeak"/>): every reconcile starts one more loop nobody stops, every loop's ticks cause
+/// more reconciles, and those start more loops, until a cap says no. Safe (<see cref="SafeTaskLeak"/>): every
+/// reconcile asks the per-object registry, so one SafeTicker per object exists however often it is asked, bound to
+/// the object's lifetime. Either way the inner variant's ticks re-enqueue; only reconciles create units.
+/// </summary>
+internal sealed class ReconcileStormLeak(ILeak inner) : ILeak, IReconcileDriven
+{
+    public const string Reconciles = "reconciles";
+
+    private long _reconciles;
+
+    public LeakType Type => inner.Type;
+
+    public LeakMode Mode => inner.Mode;
+
+    public string Pattern => $"{TaskPattern.ReconcileStorm.ToWire()}-{(Mode == LeakMode.Leaky ? "ticker-per-reconcile" : "safe-ticker-per-object")}";
+
+    /// <summary>The rate driver's steps do nothing here: reconciles drive this leak.</summary>
+    public ValueTask StepAsync(int units, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public void OnReconcile()
+    {
+        Interlocked.Increment(ref _reconciles);
+
+        // Both inner variants step synchronously; one reconcile is one "make sure a ticker runs" request.
+        var step = inner.StepAsync(1, CancellationToken.None);
+        if (!step.IsCompletedSuccessfully)
+        {
+            step.AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    public long MeasureLive() => inner.MeasureLive();
+
+    public IReadOnlyDictionary<string, double> Evidence() =>
+        new Dictionary<string, double>(inner.Evidence(), StringComparer.Ordinal) { [Reconciles] = Interlocked.Read(ref _reconciles) };
+
+    public ValueTask ReleaseAsync() => inner.ReleaseAsync();
+}

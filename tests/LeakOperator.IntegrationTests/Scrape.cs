@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace LeakOperator.IntegrationTests;
+
+/// <summary>One /metrics scrape, read the way PromQL would: sums over series and quantiles from histogram buckets.</summary>
+public sealed class Scrape(string text)
+{
+    private readonly (string Series, double Value)[] _lines = [.. text.Split('\n')
+        .Where(line => line.Length > 0 && line[0] != '#')
+        .Select(line => (Series: line[..line.LastIndexOf(' ')], Value: double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)))];
+
+    /// <summary>The sum of every series of <paramref name="metric"/> whose labels contain all of <paramref name="labels"/>.</summary>
+    public double Sum(string metric, params string[] labels) =>
+        _lines.Where(l => Matches(l.Series, metric, labels)).Sum(l => l.Value);
+
+    /// <summary>Cumulative histogram buckets (upper bound, count) of <paramref name="metric"/>, summed over matching series.</summary>
+    public SortedDictionary<double, double> Buckets(string metric, params string[] labels)
+    {
+        var buckets = new SortedDictionary<double, double>();
+        foreach (var (series, value) in _lines.Where(l => Matches(l.Series, metric + "_bucket", labels)))
+        {
+            int at = series.IndexOf("le=\"", StringComparison.Ordinal) + 4;
+            string le = series[at..series.IndexOf('"', at)];
+            double bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);
+            buckets[bound] = buckets.GetValueOrDefault(bound) + value;
+        }
+
+        return buckets;
+    }
+
+    /// <summary>histogram_quantile over the increase between two scrapes: linear inside the bucket, as Prometheus does.</summary>
+    public static double Quantile(double q, SortedDictionary<double, double> before, SortedDictionary<double, double> after)
+    {
+        var increase = after.Select(b => (Bound: b.Key, Count: b.Value - before.GetValueOrDefault(b.Key))).ToList();
+        double total = increase.Count == 0 ? 0 : increase[^1].Count;
+        if (total <= 0)
+        {
+            return double.NaN;
+        }
+
+        double rank = q * total;
+        double lowerBound = 0;
+        double lowerCount = 0;
+        foreach (var (bound, count) in increase)
+        {
+            if (count >= rank)
+            {
+                return double.IsPositiveInfinity(bound) ? lowerBound : lowerBound + ((bound - lowerBound) * (rank - lowerCount) / Math.Max(count - lowerCount, 1e-9));
+            }
+
+            (lowerBound, lowerCount) = (bound, count);
+        }
+
+        return lowerBound;
+    }
+
+    private static bool Matches(string series, string metric, string[] labels) =>
+        (series == metric || series.StartsWith(metric + "{", StringComparison.Ordinal)) && labels.All(label => series.Contains(label, StringComparison.Ordinal));
+}
