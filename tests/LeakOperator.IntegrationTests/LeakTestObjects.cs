@@ -29,6 +29,13 @@ public sealed class LeakTestObjects(IKubernetes admin)
 
     public Task<LeakTest?> GetAsync(string ns, string name) => Client.GetAsync(new ObjectKey(ns, name), CancellationToken.None);
 
+    /// <summary>Every LeakTest in <paramref name="ns"/>, by name, in one request.</summary>
+    public async Task<Dictionary<string, LeakTest>> ListAsync(string ns)
+    {
+        var list = await admin.CustomObjects.ListNamespacedCustomObjectAsync(LeakTest.Group, LeakTest.Version, ns, LeakTest.Plural);
+        return KubernetesJson.Deserialize<LeakTestList>(KubernetesJson.Serialize(list)).Items.ToDictionary(t => t.Metadata.Name, StringComparer.Ordinal);
+    }
+
     public async Task DeleteAsync(string ns, string name)
     {
         try
@@ -55,5 +62,11 @@ public sealed class LeakTestObjects(IKubernetes admin)
             {
             }
         }
+    }
+
+    private sealed class LeakTestList
+    {
+        [System.Text.Json.Serialization.JsonPropertyName("items")]
+        public List<LeakTest> Items { get; set; } = [];
     }
 }

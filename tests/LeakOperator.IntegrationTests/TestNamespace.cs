@@ -22,9 +22,7 @@ public sealed class TestNamespace(ControlPlaneFixture fixture, string name) : IA
     public async ValueTask DisposeAsync()
     {
         var objects = new LeakTestObjects(fixture.Admin);
-        var list = await fixture.Admin.CustomObjects.ListNamespacedCustomObjectAsync(LeakTest.Group, LeakTest.Version, Name, LeakTest.Plural);
-        var items = KubernetesJson.Deserialize<LeakTestList>(KubernetesJson.Serialize(list)).Items;
-        foreach (var test in items)
+        foreach (var test in (await objects.ListAsync(Name)).Values)
         {
             for (int attempt = 0; attempt < 5; attempt++)
             {
@@ -47,11 +45,5 @@ public sealed class TestNamespace(ControlPlaneFixture fixture, string name) : IA
 
             await objects.DeleteAsync(Name, test.Metadata.Name);
         }
-    }
-
-    private sealed class LeakTestList
-    {
-        [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public List<LeakTest> Items { get; set; } = [];
     }
 }
