@@ -30,10 +30,11 @@ test: test-tools ## Run every test; ends with "Tests: N passed, N failed, N skip
 	scripts/run-tests.sh
 
 .PHONY: test-tools
-test-tools: ## Provision what the integration tests drive: etcd + kube-apiserver, Helm 3 and 4, Prometheus (cached)
+test-tools: ## Provision what the tests drive: etcd + kube-apiserver, Helm 3 and 4, Prometheus, dotnet-counters/trace/dump (cached)
 	scripts/envtest-assets.sh > /dev/null
 	scripts/helm-tools.sh > /dev/null
 	scripts/prometheus.sh > /dev/null
+	scripts/dotnet-tools.sh > /dev/null
 
 .PHONY: bench
 bench: ## Run the benchmarks (BenchmarkDotNet, short job) and print their summary tables

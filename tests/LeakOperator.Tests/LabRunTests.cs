@@ -64,6 +64,7 @@ public sealed partial class LabRunTests
     [InlineData("double-stop", "doubleCleanups")]
     [InlineData("tick-after-stop", "ticksAfterStop")]
     [InlineData("cancel-without-dispose", "loopsEnded")]
+    [InlineData("reconcile-storm", "reconciles")]
     public async Task A_scenario_races_the_naive_ticker_against_SafeTicker_and_reports_its_evidence(string scenario, string evidence)
     {
         string json = Path.Combine(Directory.CreateTempSubdirectory("lab-").FullName, "lab.json");
@@ -76,9 +77,10 @@ public sealed partial class LabRunTests
         var safe = results["safe"];
         Assert.True(leaky.GetProperty("verdict").GetString() == "Leaking", $"{scenario} leaky: {leaky}");
         Assert.True(safe.GetProperty("verdict").GetString() == "Stable", $"{scenario} safe: {safe}");
-        Assert.Equal($"{scenario}-naive", leaky.GetProperty("pattern").GetString());
+        Assert.Equal(scenario == "reconcile-storm" ? "reconcile-storm-ticker-per-reconcile" : $"{scenario}-naive", leaky.GetProperty("pattern").GetString());
         Assert.True(leaky.GetProperty("endUnits").GetDouble() >= 10, $"{scenario} leaky ends with {leaky.GetProperty("endUnits")}");
-        Assert.Equal(0, safe.GetProperty("endUnits").GetDouble());
+        // The safe storm keeps its one SafeTicker per object while injecting; every other safe scenario holds nothing.
+        Assert.Equal(scenario == "reconcile-storm" ? 1 : 0, safe.GetProperty("endUnits").GetDouble());
         Assert.True(leaky.GetProperty("evidence").GetProperty(evidence).GetDouble() >= 10, $"{scenario} leaky evidence: {leaky.GetProperty("evidence")}");
         foreach (var side in new[] { leaky, safe })
         {

@@ -22,7 +22,8 @@ internal sealed record LabOptions(
           --leak memory|task|http-conn|all   which leak types (default: all)
           --scenario PATTERN                 race one of the write-up's ticker failures instead: the naive code
                                              against SafeTicker. PATTERN: lost-stop, early-return, double-stop,
-                                             tick-after-stop, cancel-without-dispose (or unstopped)
+                                             tick-after-stop, cancel-without-dispose, reconcile-storm (a ticker
+                                             per reconcile re-enqueueing its object), or unstopped
           --duration SECONDS                 how long to inject (default: 30, 5..3600)
           --json PATH                        write a machine-readable report
           --html PATH                        write a self-contained HTML report with charts

@@ -21,13 +21,17 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
 
     public static readonly TimeSpan ScenarioTickInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The storm doubles its loops every tick (1 s) until capped: this cap is reached in about 12 s.</summary>
+    public const long StormMaxUnits = 3000;
+
     /// <summary>Runs the lab; <paramref name="onSample"/> is called after every sample with the elapsed time.</summary>
     public async Task<LabReport> RunAsync(LabOptions options, Action<TimeSpan, IReadOnlyList<LabScenario>, RuntimeReadings>? onSample, CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
         FullGc.Collect();
         var baseline = RuntimeReadings.Take();
-        var scenarios = StartScenarios(options);
+        await using var reconciles = new LabReconcileLoop();
+        var scenarios = StartScenarios(options, reconciles);
         var timeline = new List<LabTimelinePoint>();
         long start = time.GetTimestamp();
         RuntimeReadings end = baseline;
@@ -64,7 +68,7 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
             timeline);
     }
 
-    private List<LabScenario> StartScenarios(LabOptions options)
+    private List<LabScenario> StartScenarios(LabOptions options, LabReconcileLoop reconciles)
     {
         var scenarios = new List<LabScenario>();
         foreach (var type in options.Leaks)
@@ -76,11 +80,14 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
                 string name = $"{type.ToWire()}-{mode.ToWire()}";
                 if (options.Scenario is { } pattern)
                 {
-                    spec = spec with { TaskPattern = pattern, RatePerSecond = ScenarioRatePerSecond, TickInterval = ScenarioTickInterval };
+                    spec = pattern == TaskPattern.ReconcileStorm
+                        ? spec with { TaskPattern = pattern, RatePerSecond = ScenarioRatePerSecond, MaxUnits = StormMaxUnits }
+                        : spec with { TaskPattern = pattern, RatePerSecond = ScenarioRatePerSecond, TickInterval = ScenarioTickInterval };
                     name = $"{type.ToWire()}-{pattern.ToWire()}-{mode.ToWire()}";
                 }
 
-                var injection = factory.Create(new LeakOwner(Namespace, name), spec);
+                var owner = new LeakOwner(Namespace, name);
+                var injection = factory.Create(owner, spec, reconciles.RequestFor(owner));
                 if (!inventory.TryAdd(injection))
                 {
                     throw new InvalidOperationException($"{injection.Owner} is already running");
@@ -93,6 +100,7 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
         foreach (var scenario in scenarios)
         {
             scenario.Injection.Start();
+            reconciles.Track(scenario.Injection);
         }
 
         return scenarios;
