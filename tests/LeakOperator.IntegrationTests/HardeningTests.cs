@@ -99,7 +99,7 @@ public sealed class HardeningTests(ControlPlaneFixture fixture)
         string series = RunningOperator.LeakedUnitsSeries("memory", "leaky", ns, "stuck");
         await Eventually.True(async () => RunningOperator.Value(await op.ScrapeAsync(), series) >= 8, "memory leaks", s_deadline);
 
-        await Annotate(ns, "stuck", "true");
+        await objects.AnnotateAsync(ns, "stuck", LeakTest.ForceReleaseAnnotation, "true");
 
         await Eventually.True(
             async () => (await objects.GetAsync(ns, "stuck"))?.Status is { Phase: LeakTestPhases.Completed, LeakedUnits: 0 },
@@ -107,16 +107,7 @@ public sealed class HardeningTests(ControlPlaneFixture fixture)
             s_deadline);
         Assert.Null(RunningOperator.Value(await op.ScrapeAsync(), series));
 
-        await Annotate(ns, "stuck", null);
+        await objects.AnnotateAsync(ns, "stuck", LeakTest.ForceReleaseAnnotation, null);
         await Eventually.True(async () => RunningOperator.Value(await op.ScrapeAsync(), series) > 0, "injecting again without the annotation", s_deadline);
-    }
-
-    private async Task Annotate(string ns, string name, string? value)
-    {
-        string json = value is null ? "null" : $"\"{value}\"";
-        var patch = new k8s.Models.V1Patch(
-            "{\"metadata\":{\"annotations\":{\"" + LeakTest.ForceReleaseAnnotation + "\":" + json + "}}}",
-            k8s.Models.V1Patch.PatchType.MergePatch);
-        await fixture.Admin.CustomObjects.PatchNamespacedCustomObjectAsync(patch, LeakTest.Group, LeakTest.Version, ns, LeakTest.Plural, name);
     }
 }

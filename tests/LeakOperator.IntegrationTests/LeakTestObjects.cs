@@ -29,6 +29,14 @@ public sealed class LeakTestObjects(IKubernetes admin)
 
     public Task<LeakTest?> GetAsync(string ns, string name) => Client.GetAsync(new ObjectKey(ns, name), CancellationToken.None);
 
+    /// <summary>Sets an annotation (null removes it) with a merge patch, as kubectl annotate does.</summary>
+    public async Task AnnotateAsync(string ns, string name, string key, string? value)
+    {
+        string json = value is null ? "null" : $"\"{value}\"";
+        var patch = new k8s.Models.V1Patch("{\"metadata\":{\"annotations\":{\"" + key + "\":" + json + "}}}", k8s.Models.V1Patch.PatchType.MergePatch);
+        await admin.CustomObjects.PatchNamespacedCustomObjectAsync(patch, LeakTest.Group, LeakTest.Version, ns, LeakTest.Plural, name);
+    }
+
     /// <summary>Every LeakTest in <paramref name="ns"/>, by name, in one request.</summary>
     public async Task<Dictionary<string, LeakTest>> ListAsync(string ns)
     {

@@ -20,6 +20,7 @@ public sealed class LeakMetrics
     private readonly Counter _released;
     private readonly Gauge _evidence;
     private readonly Gauge _activeTimers;
+    private readonly Gauge _safeTickers;
     private readonly Gauge _threadPoolThreads;
     private readonly Gauge _threadPoolQueue;
     private readonly Gauge _gcHeap;
@@ -38,6 +39,7 @@ public sealed class LeakMetrics
         _injected = factory.CreateCounter("leakoperator_injected_units_total", "Units an injection created.", s_injectionLabels);
         _released = factory.CreateCounter("leakoperator_released_units_total", "Units an injection gave back.", s_injectionLabels);
         _evidence = factory.CreateGauge("leakoperator_leak_evidence", "A leak's own secondary readings (ticksAfterStop, doubleCleanups, ticksDelivered, ...), by pattern.", s_evidenceLabels);
+        _safeTickers = factory.CreateGauge("leakoperator_safe_tickers_open", "SafeTickers created and not yet closed in this process (the fixed tickers and the operator's own samplers).");
         _activeTimers = factory.CreateGauge("leakoperator_runtime_active_timers", "Timer.ActiveCount: scheduled timers in the process (includes Task.Delay and HTTP handler timers).");
         _threadPoolThreads = factory.CreateGauge("leakoperator_threadpool_threads", "Thread-pool threads.");
         _threadPoolQueue = factory.CreateGauge("leakoperator_threadpool_queue_length", "Work items waiting in the thread pool.");
@@ -86,6 +88,7 @@ public sealed class LeakMetrics
             _publishedEvidence = currentEvidence;
             var readings = RuntimeReadings.Take();
             _activeTimers.Set(readings.ActiveTimers);
+            _safeTickers.Set(Timing.SafeTicker.OpenCount);
             _threadPoolThreads.Set(readings.ThreadPoolThreads);
             _threadPoolQueue.Set(readings.ThreadPoolQueueLength);
             _gcHeap.Set(readings.GcHeapBytes);
