@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Readings;
 using LeakOperator.Leaks.Tracking;
 
 namespace LeakOperator.Leaks.Memory;
@@ -39,6 +41,15 @@ internal sealed class LeakyMemoryLeak(UnitLedger ledger) : ILeak
 
     public ValueTask ReleaseAsync()
     {
+        ledger.Return(UnsubscribeAll());
+        FullGc.ReturnMemoryToTheSystem();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Its own frame, so no local of it (a debug build keeps them to the end) still holds a buffer at the GC.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private long UnsubscribeAll()
+    {
         long released = 0;
         foreach (var holder in _holders.Drain())
         {
@@ -48,8 +59,7 @@ internal sealed class LeakyMemoryLeak(UnitLedger ledger) : ILeak
             }
         }
 
-        ledger.Return(released);
-        return ValueTask.CompletedTask;
+        return released;
     }
 
     /// <summary>The kind of object that leaks in real code: it meant to refresh its snapshot on every change.</summary>

@@ -1,4 +1,5 @@
 using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Readings;
 
 namespace LeakOperator.Leaks.Memory;
 
@@ -62,6 +63,7 @@ internal sealed class SafeMemoryLeak(UnitLedger ledger, int capacityUnits) : ILe
         }
 
         ledger.Return(released);
+        FullGc.ReturnMemoryToTheSystem();
         return ValueTask.CompletedTask;
     }
 }

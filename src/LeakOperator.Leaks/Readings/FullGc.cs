@@ -12,4 +12,11 @@ public static class FullGc
         GC.WaitForPendingFinalizers();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
     }
+
+    /// <summary>
+    /// After releasing leaked memory: an aggressive collection decommits the freed segments, so the node gets the
+    /// memory back now rather than at a GC an idle operator may not run for minutes.
+    /// </summary>
+    public static void ReturnMemoryToTheSystem() =>
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 }
