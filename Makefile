@@ -37,8 +37,10 @@ test-tools: ## Provision what the tests drive: etcd + kube-apiserver, Helm 3 and
 	scripts/dotnet-tools.sh > /dev/null
 
 .PHONY: bench
-bench: ## Run the benchmarks (BenchmarkDotNet, short job) and print their summary tables
+bench: test-tools ## Run the benchmarks and print their tables: SafeTicker (BenchmarkDotNet), then the storm, startup and release against a real API server
 	dotnet run -c Release --project benchmarks/LeakOperator.Benchmarks -- --filter '*' --job short
+	set -o pipefail; dotnet test tests/LeakOperator.IntegrationTests --nologo --filter Category=Benchmark --logger "console;verbosity=detailed" \
+	  | awk '/Standard Output Messages:/ {show = 1; next} /^ *$$/ {show = 0} show'
 
 ##@ Operator (out of cluster, against the current kubeconfig)
 
