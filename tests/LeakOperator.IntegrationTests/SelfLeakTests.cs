@@ -1,4 +1,6 @@
 using k8s;
+using LeakOperator.Controller.Election;
+using LeakOperator.Controller.Metrics;
 using LeakOperator.Controller.Resources;
 using LeakOperator.Controller.Watching;
 using LeakOperator.IntegrationTests.ControlPlane;
@@ -11,10 +13,11 @@ namespace LeakOperator.IntegrationTests;
 
 /// <summary>
 /// The operator must not leak in its own plumbing. KubeOps users saw memory grow with every watch reconnect; here
-/// 1,000 reconnects against the real API server must leave heap, scheduled timers and sockets where they were.
+/// 1,000 reconnects and 100 leadership changes against the real API server must leave heap, scheduled timers and
+/// sockets where they were.
 /// </summary>
 [Collection(ControlPlaneGroup.Name)]
-public sealed class SelfLeakTests(ControlPlaneFixture fixture)
+public sealed class SelfLeakTests(ControlPlaneFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task A_thousand_watch_reconnects_leave_heap_timers_and_sockets_at_baseline()
@@ -36,10 +39,108 @@ public sealed class SelfLeakTests(ControlPlaneFixture fixture)
         await stop.CancelAsync();
         await running;
 
+        output.WriteLine($"1,000 watch reconnects: heap {baseline.GcHeapBytes} -> {after.GcHeapBytes} B, timers {baseline.ActiveTimers} -> {after.ActiveTimers}, sockets {baseline.OpenSockets} -> {after.OpenSockets}");
         Assert.True(after.GcHeapBytes <= (baseline.GcHeapBytes * 1.10) + (512 * 1024), $"heap {baseline.GcHeapBytes} -> {after.GcHeapBytes} bytes over 1,000 reconnects");
         Assert.True(after.ActiveTimers <= baseline.ActiveTimers + 5, $"scheduled timers {baseline.ActiveTimers} -> {after.ActiveTimers}");
         Assert.True(after.OpenSockets <= baseline.OpenSockets + 5, $"sockets {baseline.OpenSockets} -> {after.OpenSockets}");
         Assert.True(watcher.Health.IsHealthy, watcher.Health.Describe());
+    }
+
+    [Fact]
+    public async Task A_hundred_leadership_changes_leave_heap_timers_and_sockets_at_baseline()
+    {
+        // Two runners in this process contend for one Lease with short timings; handing the Lease to the other one
+        // is a leadership change: the holder stops renewing within its deadline, the other starts a term.
+        string lease = $"self-leak-{Guid.NewGuid():N}"[..24];
+        var a = new ElectedWork(fixture, lease, "a");
+        var b = new ElectedWork(fixture, lease, "b");
+        using var stop = new CancellationTokenSource();
+        var running = Task.WhenAll(a.RunAsync(stop.Token), b.RunAsync(stop.Token));
+
+        await ChangeLeadership(10, a, b, lease);
+        var baseline = Settled();
+        int termsBefore = a.Terms + b.Terms;
+        await ChangeLeadership(100, a, b, lease);
+        var after = Settled();
+        int terms = a.Terms + b.Terms - termsBefore;
+        await stop.CancelAsync();
+        await running;
+
+        output.WriteLine($"100 leadership changes ({terms} terms): heap {baseline.GcHeapBytes} -> {after.GcHeapBytes} B, timers {baseline.ActiveTimers} -> {after.ActiveTimers}, sockets {baseline.OpenSockets} -> {after.OpenSockets}");
+        Assert.True(terms >= 100, $"only {terms} terms started in 100 changes");
+        Assert.True(after.GcHeapBytes <= (baseline.GcHeapBytes * 1.10) + (512 * 1024), $"heap {baseline.GcHeapBytes} -> {after.GcHeapBytes} bytes over 100 leadership changes");
+        Assert.True(after.ActiveTimers <= baseline.ActiveTimers + 5, $"scheduled timers {baseline.ActiveTimers} -> {after.ActiveTimers}");
+        Assert.True(after.OpenSockets <= baseline.OpenSockets + 5, $"sockets {baseline.OpenSockets} -> {after.OpenSockets}");
+    }
+
+    /// <summary>Hands the Lease to whichever runner is not leading, <paramref name="changes"/> times, waiting for each term.</summary>
+    private async Task ChangeLeadership(int changes, ElectedWork a, ElectedWork b, string lease)
+    {
+        await Eventually.True(() => a.Leading || b.Leading, "one runner leads", TimeSpan.FromSeconds(30));
+        for (int i = 0; i < changes; i++)
+        {
+            var (from, to) = a.Leading ? (a, b) : (b, a);
+            int termsOfTo = to.Terms;
+            await HandOver(lease, to.Identity);
+            await Eventually.True(() => to.Terms > termsOfTo && !from.Leading, () => $"change {i + 1}: {to.Identity} leads and {from.Identity} stepped down ({a}; {b})", TimeSpan.FromSeconds(30));
+        }
+    }
+
+    /// <summary>Writes <paramref name="identity"/> as the holder; the leader renews meanwhile, so a 409 means read again.</summary>
+    private async Task HandOver(string lease, string identity)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var current = await fixture.Admin.CoordinationV1.ReadNamespacedLeaseAsync(lease, ControlPlaneFixture.OperatorNamespace);
+            current.Spec.HolderIdentity = identity;
+            current.Spec.RenewTime = DateTime.UtcNow;
+            try
+            {
+                await fixture.Admin.CoordinationV1.ReplaceNamespacedLeaseAsync(current, lease, ControlPlaneFixture.OperatorNamespace);
+                return;
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < 20)
+            {
+            }
+        }
+    }
+
+    /// <summary>A LeaderElectedRunner whose work only counts its terms and waits to be cancelled.</summary>
+    private sealed class ElectedWork(ControlPlaneFixture fixture, string lease, string identity)
+    {
+        private readonly LeaderElectedRunner _runner = new(
+            fixture.Admin,
+            LeaderElectionOptions.Default(ControlPlaneFixture.OperatorNamespace, identity) with
+            {
+                LeaseName = lease,
+                LeaseDuration = TimeSpan.FromSeconds(1),
+                RenewDeadline = TimeSpan.FromMilliseconds(500),
+                RetryPeriod = TimeSpan.FromMilliseconds(100),
+            },
+            new ControllerMetrics(Prometheus.Metrics.NewCustomRegistry()),
+            NullLogger.Instance);
+
+        private int _terms;
+        private int _working;
+
+        public string Identity => identity;
+
+        public int Terms => Volatile.Read(ref _terms);
+
+        /// <summary>Its work is running: the runner starts work on gaining the Lease and awaits it on losing it.</summary>
+        public bool Leading => Volatile.Read(ref _working) == 1;
+
+        public Task RunAsync(CancellationToken cancellationToken) => _runner.RunAsync(
+            async term =>
+            {
+                Interlocked.Increment(ref _terms);
+                Volatile.Write(ref _working, 1);
+                await Task.Delay(Timeout.Infinite, term).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                Volatile.Write(ref _working, 0);
+            },
+            cancellationToken);
+
+        public override string ToString() => $"{identity}: {Terms} terms, leading {Leading}";
     }
 
     private static RuntimeReadings Settled()
