@@ -138,7 +138,7 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
             scenario.Type.ToWire(),
             scenario.Mode.ToWire(),
             injection.Pattern,
-            scenario.Injection.Spec.UnitName(),
+            injection.Spec.UnitName(),
             injection.Spec.RatePerSecond,
             injection.Spec.MaxUnits,
             scenario.Samples[0].Units,
