@@ -43,6 +43,10 @@ public sealed class ReconcileStormTests(ControlPlaneFixture fixture, ITestOutput
 
         // The storm: loops multiply up to the cap, which engages on every leaky test and stops them there.
         Assert.Equal(Objects, leaky.Capped);
+
+        // Capped within seconds of a 600 s run, the line is flat from then on; what the storm kept still says Leaking.
+        Assert.Equal(Objects, leaky.Leaking);
+        Assert.Equal(0, safe.Leaking);
         Assert.InRange(leaky.LiveLoops, Objects * MaxUnitsPerTest * 0.9, Objects * MaxUnitsPerTest);
         Assert.True(leaky.PerEvent >= 5 * safe.PerEvent, $"reconciles per watch event: leaky {leaky.PerEvent:0.00}x, safe {safe.PerEvent:0.00}x");
     }
@@ -104,12 +108,13 @@ public sealed class ReconcileStormTests(ControlPlaneFixture fixture, ITestOutput
             QueueP95Ms: queueP95 * 1000,
             CpuSeconds: after.Sum("process_cpu_seconds_total") - before.Sum("process_cpu_seconds_total"),
             Capped: statuses.Count(IsCapped),
+            Leaking: statuses.Count(s => s.Verdict == "Leaking"),
             TickersStarted: statuses.Sum(s => s.Evidence!.GetValueOrDefault("tickersStarted")));
     }
 
     private static bool IsCapped(LeakTestStatus status) => status.Conditions.Any(c => c.Type == LeakTestConditions.Capped && c.Status == "True");
 
-    private sealed record Figures(double LiveLoops, double Reconciles, double WatchEvents, double P95Ms, double QueueP95Ms, double CpuSeconds, int Capped, double TickersStarted)
+    private sealed record Figures(double LiveLoops, double Reconciles, double WatchEvents, double P95Ms, double QueueP95Ms, double CpuSeconds, int Capped, int Leaking, double TickersStarted)
     {
         public double PerEvent => WatchEvents == 0 ? double.NaN : Reconciles / WatchEvents;
     }

@@ -35,4 +35,18 @@ public sealed class GrowthAnalysisTests
         var creeping = Enumerable.Range(0, 60).Select(s => new UnitSample(s, s * 0.05)).ToList();
         Assert.Equal(Verdict.Stable, GrowthAnalysis.Judge(creeping, attemptedPerSecond: 1).Verdict);
     }
+
+    [Fact]
+    public void A_leak_stopped_early_by_its_cap_is_still_leaking_and_a_capped_safe_variant_is_not()
+    {
+        // Capped at 100 in the first seconds of a long run: the line is flat for the rest.
+        var capped = Enumerable.Range(0, 60).Select(s => new UnitSample(s, Math.Min(100, 50.0 * s))).ToList();
+        Assert.Equal(Verdict.Stable, GrowthAnalysis.Judge(capped, attemptedPerSecond: 50).Verdict);
+        Assert.Equal(Verdict.Leaking, GrowthAnalysis.Judge(capped, attemptedPerSecond: 50, new Retention(Created: 100, Held: 100)).Verdict);
+
+        // A safe variant that met a cap gave back what it created; one that created too little to tell is judged by its slope.
+        var flat = Enumerable.Range(0, 60).Select(s => new UnitSample(s, Math.Min(s, 1))).ToList();
+        Assert.Equal(Verdict.Stable, GrowthAnalysis.Judge(flat, attemptedPerSecond: 4, new Retention(Created: 240, Held: 1)).Verdict);
+        Assert.Equal(Verdict.Stable, GrowthAnalysis.Judge(flat, attemptedPerSecond: 4, new Retention(Created: 1, Held: 1)).Verdict);
+    }
 }

@@ -3,6 +3,9 @@ namespace LeakOperator.Leaks.Analysis;
 /// <summary>A reading of units at a moment, in seconds since the injection started.</summary>
 public readonly record struct UnitSample(double Seconds, double Units);
 
+/// <summary>Units an injection created and still holds.</summary>
+public readonly record struct Retention(long Created, long Held);
+
 /// <summary>Leaking: units keep growing. Stable: they stay flat.</summary>
 public enum Verdict
 {
@@ -41,11 +44,21 @@ public static class GrowthAnalysis
     /// a leaky injection keeps nearly everything it is given, a safe one nearly nothing, so the line between them
     /// holds on a noisy machine. The first fifth of the series is warm-up (pools fill, the bounded buffer fills).
     /// </summary>
-    public static (double UnitsPerMinute, Verdict Verdict) Judge(IReadOnlyList<UnitSample> samples, double attemptedPerSecond)
+    /// <param name="whenCapped">Set once a cap refused units: what the injection created and still holds. A cap
+    /// flattens the line whatever the code does, so then what was kept decides — at least
+    /// <see cref="MinRetainedShare"/> of at least <see cref="MinCappedUnits"/> created units is a leak.</param>
+    public static (double UnitsPerMinute, Verdict Verdict) Judge(IReadOnlyList<UnitSample> samples, double attemptedPerSecond, Retention? whenCapped = null)
     {
         var steady = samples.Skip(samples.Count / 5).ToList();
         double slope = UnitsPerMinute(steady.Count >= 2 ? steady : samples);
         double threshold = Math.Max(1.0, 0.1 * attemptedPerSecond * 60);
-        return (slope, slope >= threshold ? Verdict.Leaking : Verdict.Stable);
+        bool keptWhatTheCapAllowed = whenCapped is { Created: >= MinCappedUnits } retention && retention.Held >= MinRetainedShare * retention.Created;
+        return (slope, slope >= threshold || keptWhatTheCapAllowed ? Verdict.Leaking : Verdict.Stable);
     }
+
+    /// <summary>Below this many created units a capped injection is judged by its slope alone (too few to tell).</summary>
+    public const long MinCappedUnits = 10;
+
+    /// <summary>A leaky variant keeps nearly everything it creates; a safe one gives nearly everything back.</summary>
+    public const double MinRetainedShare = 0.9;
 }

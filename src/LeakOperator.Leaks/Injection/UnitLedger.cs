@@ -32,6 +32,9 @@ public sealed class UnitLedger(LeakType type, long maxUnits, LeakBudget budget)
     /// <summary>Why the last refusal happened, or null if no cap has engaged.</summary>
     public string? CapReason => Volatile.Read(ref _capReason);
 
+    /// <summary>What was created and is still held, once a cap has refused units; null while no cap engaged.</summary>
+    public Analysis.Retention? RetentionWhenCapped => CapReason is null ? null : new(Injected, Held);
+
     /// <summary>Takes up to <paramref name="wanted"/> units; returns how many may be created.</summary>
     public int TryTake(int wanted)
     {

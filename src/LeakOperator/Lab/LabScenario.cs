@@ -28,5 +28,5 @@ internal sealed class LabScenario(Injection injection)
         LatestEvidence = Injection.Evidence();
     }
 
-    public (double UnitsPerMinute, Verdict Verdict) Judge() => GrowthAnalysis.Judge(_samples, Injection.Spec.RatePerSecond);
+    public (double UnitsPerMinute, Verdict Verdict) Judge() => GrowthAnalysis.Judge(_samples, Injection.Spec.RatePerSecond, Injection.Ledger.RetentionWhenCapped);
 }

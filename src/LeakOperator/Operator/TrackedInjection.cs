@@ -72,7 +72,7 @@ internal sealed class TrackedInjection : IAsyncDisposable
                 return (0, null);
             }
 
-            var (slope, verdict) = GrowthAnalysis.Judge(_samples, Injection.Spec.RatePerSecond);
+            var (slope, verdict) = GrowthAnalysis.Judge(_samples, Injection.Spec.RatePerSecond, Injection.Ledger.RetentionWhenCapped);
             return (slope, verdict);
         }
     }
