@@ -48,7 +48,7 @@ public sealed class StartupBenchmarkTests(ControlPlaneFixture fixture, ITestOutp
         string self = "controller=\"leak-operator\"";
         double p95 = Scrape.Quantile(0.95, before.Buckets("controller_runtime_reconcile_time_seconds", self), after.Buckets("controller_runtime_reconcile_time_seconds", self));
 
-        output.WriteLine($"{Tests} existing safe task LeakTests (one SafeTicker each), operator started cold (process start included), 4 workers, no client-side rate limit:");
+        output.WriteLine($"{Tests} existing safe task LeakTests (one SafeTicker each), operator started cold (process start included), default workers (8), no client-side rate limit:");
         output.WriteLine($"  all observed after  {elapsed.TotalSeconds,8:0.0} s");
         output.WriteLine($"  peak working set    {peakWorkingSet / 1048576,8:0.0} MiB (sampled every second)");
         output.WriteLine($"  reconcile p95       {p95 * 1000,8:0.0} ms");

@@ -22,7 +22,7 @@ internal sealed record RunOptions(
 
           --kubeconfig PATH                  kubeconfig file to use
           --context NAME                     kubeconfig context (default: its current context)
-          --workers N                        LeakTests reconciled in parallel (default 4, 1..64)
+          --workers N                        LeakTests reconciled in parallel (default 8, 1..64)
           --leader-elect true|false          hold a Lease so only one replica injects (default true)
           --leader-election-namespace NS     where the Lease lives (default $POD_NAMESPACE, else default)
           --identity NAME                    this replica's name in the Lease (default $POD_NAME, else host-pid)
@@ -39,7 +39,7 @@ internal sealed record RunOptions(
         var options = new RunOptions(
             reader.Text("--kubeconfig"),
             reader.Text("--context"),
-            reader.Int("--workers", 4, 1, 64),
+            reader.Int("--workers", 8, 1, 64),
             reader.Bool("--leader-elect", true),
             reader.Text("--leader-election-namespace") ?? Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "default",
             reader.Text("--identity") ?? Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}",
