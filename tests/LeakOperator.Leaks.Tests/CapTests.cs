@@ -57,11 +57,12 @@ public sealed class CapTests
         try
         {
             injections.ForEach(i => i.Start());
-            await Eventually.True(() => injections.All(i => i.Ledger.Denied > 0), "every injection meets the budget");
+            string Ledgers() => string.Join("; ", injections.Select(i => $"{i.Owner.Name}: held {i.Ledger.Held}, denied {i.Ledger.Denied}, live {i.MeasureLive()}, faults {i.StepFaults} {i.LastFault}"));
+            await Eventually.True(() => injections.All(i => i.Ledger.Denied > 0), () => $"every injection meets the budget ({Ledgers()})");
             FullGc.Collect();
 
-            Assert.Equal(50, injections.Sum(i => i.MeasureLive()));
-            Assert.Equal(50, budget.Held(LeakType.Task));
+            Assert.True(injections.Sum(i => i.MeasureLive()) == 50, Ledgers());
+            Assert.True(budget.Held(LeakType.Task) == 50, $"budget holds {budget.Held(LeakType.Task)}: {Ledgers()}");
             Assert.Contains(injections, i => i.Ledger.CapReason?.Contains("operator-wide task budget of 50", StringComparison.Ordinal) == true);
         }
         finally

@@ -4,7 +4,7 @@ using LeakOperator.TestSupport;
 
 namespace LeakOperator.Leaks.Tests;
 
-/// <summary>After release and a full GC the process is back where it started: heap within 10 %, timers and sockets exactly.</summary>
+/// <summary>After release and a full GC the process is back where it started: heap within 10 % + 256 KiB, timers and sockets exactly.</summary>
 public sealed class ReleaseToBaselineTests
 {
     public static TheoryData<LeakType, LeakMode> Cases()
@@ -42,7 +42,9 @@ public sealed class ReleaseToBaselineTests
             $"timers and sockets back to baseline ({baseline.ActiveTimers} timers, {baseline.OpenSockets} sockets); now {RuntimeReadings.Take()}");
         var after = RuntimeReadings.Take();
         Assert.True(peakUnits > 0);
-        Assert.True(after.GcHeapBytes <= baseline.GcHeapBytes * 1.10, $"heap {after.GcHeapBytes} bytes after release, baseline {baseline.GcHeapBytes}");
+        // 10 % + 256 KiB: a 1.4 MB baseline moves by more than 10 % with what xunit itself allocates meanwhile; 30
+        // leaked MiB (the memory leak) are far past it, and timers and sockets above catch the other two exactly.
+        Assert.True(after.GcHeapBytes <= (baseline.GcHeapBytes * 1.10) + (256 * 1024), $"{type} {mode}: heap {after.GcHeapBytes} bytes after release, baseline {baseline.GcHeapBytes}");
     }
 
     private static async Task<long> InjectAndRelease(LeakType type, LeakMode mode, int units)

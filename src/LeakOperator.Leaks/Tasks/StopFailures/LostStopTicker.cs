@@ -16,7 +16,10 @@ public sealed class LostStopTicker
     {
         _timer = new PeriodicTimer(period);
         _onTick = onTick;
-        Loop = RunAsync();
+
+        // On the pool, never inline: a first tick already due at the first await would otherwise run the handler on
+        // the creator's thread, inside this constructor (a test holding that tick then waits on itself).
+        Loop = Task.Run(RunAsync);
     }
 
     public Task Loop { get; }
