@@ -64,17 +64,14 @@ public sealed class LoadTests(ControlPlaneFixture fixture, ITestOutputHelper out
         clock.Restart();
         await WaitForAllObserved(objects, ns, expected);
         var (slope, _) = GrowthAnalysis.Judge(heap, 1);
-
-        // The heap after an ephemeral GC still carries gen2 garbage, so single readings swing by 20 MiB. What a leak
-        // raises is the floor: the smallest reading of each 30 s window.
-        var floors = heap.GroupBy(h => (int)(h.Seconds / 30)).Select(g => new UnitSample(g.Key * 30, g.Min(h => h.Units))).ToList();
-        var (floorSlope, _) = GrowthAnalysis.Judge(floors, 1);
         output.WriteLine($"{updates} spec updates over {streamTook.TotalSeconds:0} s; every generation observed {clock.Elapsed.TotalSeconds:0.0} s after the last");
         output.WriteLine($"GC heap (MiB) every {s_sampleEvery.TotalSeconds:0} s: {string.Join(" ", heap.Select(h => h.Units.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)))}");
-        output.WriteLine($"GC heap slope while streaming: {slope:0.00} MiB/min; slope of the 30 s floors: {floorSlope:0.00} MiB/min (first fifth left out as warm-up)");
+        output.WriteLine($"GC heap slope while streaming: {slope:0.00} MiB/min (least squares over every reading, first fifth left out as warm-up)");
 
-        // Flat: keeping one object per update (3,000+ of them) would lift the floor by MiBs a minute.
-        Assert.True(floorSlope < 2, $"the safe operator's heap floor grew {floorSlope:0.00} MiB/min under the update stream");
+        // Flat. Single readings swing by 20 MiB with GC timing (the heap after an ephemeral GC still carries gen2
+        // garbage); the least-squares slope over ~30 readings measured 0.18 and 1.04 MiB/min here. Keeping ~3 KB per
+        // update (10 MiB over the stream) would cross this line.
+        Assert.True(slope < 3, $"the safe operator's heap grew {slope:0.00} MiB/min under the update stream");
         string scrape = await op.ScrapeAsync();
         Assert.Equal(Tests, scrape.Split('\n').Count(line => line.StartsWith("leakoperator_leaked_units{", StringComparison.Ordinal) && line.Contains($"namespace=\"{ns}\"", StringComparison.Ordinal)));
         Assert.Equal(200, (await op.GetAsync("/readyz")).Status);
