@@ -36,7 +36,7 @@ public sealed class FaultTests(ControlPlaneFixture fixture)
         Assert.True(RunningOperator.Value(scrape, "leakoperator_watch_reconnects_total{resource=\"leaktests.leakoperator.dev\",reason=\"error\"}") >= 1, "the broken watch was counted");
         Assert.Null(RunningOperator.Value(scrape, RunningOperator.LeakedUnitsSeries("task", "leaky", ns, "before")));
         Assert.NotNull(RunningOperator.Value(scrape, RunningOperator.LeakedUnitsSeries("task", "safe", ns, "before")));
-        await Eventually.True(async () => (await op.GetAsync("/readyz")).Status == 200, "ready again once the watch is back", s_deadline);
+        await op.WaitUntilReadyAsync("ready again once the watch is back", s_deadline);
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class OperatorLifecycleTests(ControlPlaneFixture fixture)
         var objects = new LeakTestObjects(fixture.Admin);
         await using var op = await RunningOperator.StartAsync(fixture, $"del-{ns}", "--leader-elect", "false");
         // The baseline is taken once the operator is ready (watching, caches synced), not while it is still starting.
-        await Eventually.True(async () => (await op.GetAsync("/readyz")).Status == 200, "the operator is ready", s_deadline);
+        await op.WaitUntilReadyAsync();
         double baselineTimers = RunningOperator.Value(await op.ScrapeAsync(), "leakoperator_runtime_active_timers") ?? 0;
         await objects.CreateAsync(LeakTestObjects.New(ns, "loops", new LeakTestSpec { LeakType = "task", DurationSeconds = 600, RatePerSecond = 50 }));
         string series = RunningOperator.LeakedUnitsSeries("task", "leaky", ns, "loops");

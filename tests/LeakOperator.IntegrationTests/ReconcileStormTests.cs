@@ -56,7 +56,7 @@ public sealed class ReconcileStormTests(ControlPlaneFixture fixture, ITestOutput
         await using var ns = await TestNamespace.CreateAsync(fixture, $"storm-{mode}");
         var objects = new LeakTestObjects(fixture.Admin);
         await using var op = await RunningOperator.StartAsync(fixture, $"storm-{ns}", "--leader-elect", "false");
-        await Eventually.True(async () => (await op.GetAsync("/readyz")).Status == 200, "the operator is ready", TimeSpan.FromSeconds(60));
+        await op.WaitUntilReadyAsync();
         var before = new Scrape(await op.ScrapeAsync());
         var names = Enumerable.Range(0, Objects).Select(i => $"storm-{i}").ToList();
         foreach (var name in names)

@@ -23,7 +23,7 @@ public sealed class ReleaseBenchmarkTests(ControlPlaneFixture fixture, ITestOutp
         await using var ns = await TestNamespace.CreateAsync(fixture, "release");
         var objects = new LeakTestObjects(fixture.Admin);
         await using var op = await RunningOperator.StartAsync(fixture, $"release-{ns}", "--leader-elect", "false");
-        await Eventually.True(async () => (await op.GetAsync("/readyz")).Status == 200, "the operator is ready", s_deadline);
+        await op.WaitUntilReadyAsync();
         output.WriteLine($"{"leak",-10}{"held",8}  {"delete → released",18}  {"→ process at baseline",22}  reading");
         var cases = new (string Type, double Rate, double Held, string Reading, double Margin)[]
         {

@@ -34,6 +34,10 @@ public sealed partial class RunningOperator : IAsyncDisposable
 
     public Task<string> ScrapeAsync() => _http.GetStringAsync(MetricsUrl);
 
+    /// <summary>Waits until /readyz says 200: watching, caches synced (or, after a fault, the watch back).</summary>
+    public Task WaitUntilReadyAsync(string what = "the operator is ready", TimeSpan? deadline = null) =>
+        Eventually.True(async () => (await GetAsync("/readyz")).Status == 200, what, deadline ?? TimeSpan.FromSeconds(60));
+
     public async Task<(int Status, string Body)> GetAsync(string path)
     {
         using var response = await _http.GetAsync(new Uri(MetricsUrl, path));

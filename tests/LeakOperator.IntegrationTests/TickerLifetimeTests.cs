@@ -21,7 +21,7 @@ public sealed class TickerLifetimeTests(ControlPlaneFixture fixture)
         await using var ns = await TestNamespace.CreateAsync(fixture, "lifetime");
         var objects = new LeakTestObjects(fixture.Admin);
         await using var op = await RunningOperator.StartAsync(fixture, $"lifetime-{ns}", "--leader-elect", "false");
-        await Eventually.True(async () => (await op.GetAsync("/readyz")).Status == 200, "the operator is ready", s_deadline);
+        await op.WaitUntilReadyAsync();
         double baseline = RunningOperator.Value(await op.ScrapeAsync(), OpenTickers) ?? throw new InvalidOperationException($"no {OpenTickers}");
 
         // Each injection of this test holds two SafeTickers: the storm's one per object, and the status sampler.
