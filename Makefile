@@ -39,7 +39,7 @@ test-tools: ## Provision what the tests drive: etcd + kube-apiserver, Helm 3 and
 .PHONY: bench
 bench: test-tools ## Run the benchmarks and print their tables: SafeTicker (BenchmarkDotNet), then the storm, startup and release against a real API server
 	dotnet run -c Release --project benchmarks/LeakOperator.Benchmarks -- --filter '*' --job short
-	set -o pipefail; dotnet test tests/LeakOperator.IntegrationTests --nologo --filter Category=Benchmark --logger "console;verbosity=detailed" \
+	set -o pipefail; dotnet test tests/LeakOperator.IntegrationTests -c Release --nologo --filter Category=Benchmark --logger "console;verbosity=detailed" \
 	  | awk '/Standard Output Messages:/ {show = 1; next} /^ *$$/ {show = 0} show'
 
 ##@ Operator (out of cluster, against the current kubeconfig)

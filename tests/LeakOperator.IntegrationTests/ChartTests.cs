@@ -74,6 +74,7 @@ public sealed class ChartTests(ControlPlaneFixture fixture)
     [InlineData("budget.memoryMiB=-1", "memoryMiB")]
     [InlineData("budget.connections=-5", "connections")]
     [InlineData("workers=0", "workers")]
+    [InlineData("statusRefreshesPerSecond=0", "statusRefreshesPerSecond")]
     [InlineData("image.pullPolicy=Sometimes", "pullPolicy")]
     [InlineData("serviceMonitor.interval=often", "interval")]
     [InlineData("budgets.memoryMiB=10", "budgets")]

@@ -97,9 +97,9 @@ public sealed class ReconcileStormTests(ControlPlaneFixture fixture, ITestOutput
         string self = "controller=\"leak-operator\"";
         double reconciles = after.Sum("controller_runtime_reconcile_total", self) - before.Sum("controller_runtime_reconcile_total", self);
         double events = after.Sum("leakoperator_watch_events_total") - before.Sum("leakoperator_watch_events_total");
-        double p95 = Scrape.Quantile(0.95, before.Buckets("controller_runtime_reconcile_time_seconds", self), after.Buckets("controller_runtime_reconcile_time_seconds", self));
+        double p95 = after.QuantileSince(before, 0.95, "controller_runtime_reconcile_time_seconds", self);
         string queue = "name=\"leak-operator\"";
-        double queueP95 = Scrape.Quantile(0.95, before.Buckets("workqueue_queue_duration_seconds", queue), after.Buckets("workqueue_queue_duration_seconds", queue));
+        double queueP95 = after.QuantileSince(before, 0.95, "workqueue_queue_duration_seconds", queue);
         return new Figures(
             LiveLoops: statuses.Sum(s => s.LeakedUnits),
             Reconciles: reconciles,

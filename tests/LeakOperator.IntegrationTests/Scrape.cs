@@ -7,11 +7,15 @@ public sealed class Scrape(string text)
 {
     private readonly (string Series, double Value)[] _lines = [.. text.Split('\n')
         .Where(line => line.Length > 0 && line[0] != '#')
-        .Select(line => (Series: line[..line.LastIndexOf(' ')], Value: double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)))];
+        .Select(line => (Series: line[..line.LastIndexOf(' ')], Value: ParseValue(line[(line.LastIndexOf(' ') + 1)..])))];
 
     /// <summary>The sum of every series of <paramref name="metric"/> whose labels contain all of <paramref name="labels"/>.</summary>
     public double Sum(string metric, params string[] labels) =>
         _lines.Where(l => Matches(l.Series, metric, labels)).Sum(l => l.Value);
+
+    /// <summary>The label sets of every series of <paramref name="metric"/>, as "name=\"value\"" lists joined by commas.</summary>
+    public IEnumerable<string> Series(string metric) =>
+        _lines.Where(l => l.Series.StartsWith(metric + "{", StringComparison.Ordinal)).Select(l => l.Series[(metric.Length + 1)..^1]);
 
     /// <summary>Cumulative histogram buckets (upper bound, count) of <paramref name="metric"/>, summed over matching series.</summary>
     public SortedDictionary<double, double> Buckets(string metric, params string[] labels)
@@ -28,8 +32,15 @@ public sealed class Scrape(string text)
         return buckets;
     }
 
+    /// <summary>
+    /// histogram_quantile(q, increase(metric_bucket[...])) from <paramref name="before"/> to this scrape, over the
+    /// series whose labels contain all of <paramref name="labels"/>.
+    /// </summary>
+    public double QuantileSince(Scrape before, double q, string metric, params string[] labels) =>
+        Quantile(q, before.Buckets(metric, labels), Buckets(metric, labels));
+
     /// <summary>histogram_quantile over the increase between two scrapes: linear inside the bucket, as Prometheus does.</summary>
-    public static double Quantile(double q, SortedDictionary<double, double> before, SortedDictionary<double, double> after)
+    private static double Quantile(double q, SortedDictionary<double, double> before, SortedDictionary<double, double> after)
     {
         var increase = after.Select(b => (Bound: b.Key, Count: b.Value - before.GetValueOrDefault(b.Key))).ToList();
         double total = increase.Count == 0 ? 0 : increase[^1].Count;
@@ -53,6 +64,14 @@ public sealed class Scrape(string text)
 
         return lowerBound;
     }
+
+    /// <summary>Exposition values, including the spellings Prometheus uses for infinities.</summary>
+    private static double ParseValue(string text) => text switch
+    {
+        "+Inf" => double.PositiveInfinity,
+        "-Inf" => double.NegativeInfinity,
+        _ => double.Parse(text, CultureInfo.InvariantCulture),
+    };
 
     private static bool Matches(string series, string metric, string[] labels) =>
         (series == metric || series.StartsWith(metric + "{", StringComparison.Ordinal)) && labels.All(label => series.Contains(label, StringComparison.Ordinal));

@@ -21,21 +21,24 @@ public sealed partial class LeakTestReconciler(
     Action onStatusConflict,
     ILogger<LeakTestReconciler> logger,
     ReconcileRequests requests,
+    StatusPacing? pacing = null,
     TimeProvider? time = null) : IReconciler<LeakTest>
 {
     /// <summary>
-    /// Status is written at most this often per LeakTest unless something a user acts on changes (phase, a condition,
-    /// the generation): a storm of reconciles must not become a storm of writes and watch events.
+    /// Status is written at most this often per LeakTest (longer when many inject, see <see cref="StatusPacing"/>)
+    /// unless something a user acts on changes (phase, a condition, the generation): a storm of reconciles must not
+    /// become a storm of writes and watch events.
     /// </summary>
     public static readonly TimeSpan MinStatusWriteInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often status is refreshed while a test injects.</summary>
+    /// <summary>How often status is refreshed while a test injects (longer when many inject).</summary>
     public static readonly TimeSpan InjectingRefresh = TimeSpan.FromSeconds(2);
 
-    /// <summary>How often status is refreshed while a leaky test holds what it leaked.</summary>
+    /// <summary>How often status is refreshed while a leaky test holds what it leaked (longer when many inject).</summary>
     public static readonly TimeSpan HoldingRefresh = TimeSpan.FromSeconds(15);
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly StatusPacing _pacing = pacing ?? new StatusPacing(StatusPacing.DefaultRefreshesPerSecond);
     private readonly ConcurrentDictionary<LeakOwner, TrackedInjection> _tracked = new();
 
     public async Task<ReconcileResult> ReconcileAsync(LeakTest obj, CancellationToken cancellationToken)
@@ -86,8 +89,8 @@ public sealed partial class LeakTestReconciler(
         await RecordTransitionsAsync(obj, before, written?.Status, tracked, cancellationToken).ConfigureAwait(false);
         return tracked.Injection.Phase switch
         {
-            InjectionPhase.Injecting or InjectionPhase.Pending => ReconcileResult.After(InjectingRefresh),
-            InjectionPhase.Holding => ReconcileResult.After(HoldingRefresh),
+            InjectionPhase.Injecting or InjectionPhase.Pending => ReconcileResult.After(_pacing.Interval(InjectingRefresh, _tracked.Count)),
+            InjectionPhase.Holding => ReconcileResult.After(_pacing.Interval(HoldingRefresh, _tracked.Count)),
             _ => ReconcileResult.Done,
         };
     }
@@ -252,7 +255,7 @@ public sealed partial class LeakTestReconciler(
                     return true;
                 }
 
-                bool now = Significant(latest.Status) != significantBefore || !coalesceFor.WroteStatusWithin(MinStatusWriteInterval);
+                bool now = Significant(latest.Status) != significantBefore || !coalesceFor.WroteStatusWithin(_pacing.Interval(MinStatusWriteInterval, _tracked.Count));
                 if (now)
                 {
                     coalesceFor.StatusWritten();

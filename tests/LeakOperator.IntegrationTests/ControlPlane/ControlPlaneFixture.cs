@@ -51,6 +51,17 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The API server's own /metrics (as the admin), e.g. to count the requests a test caused.</summary>
+    public async Task<Scrape> ScrapeApiServerAsync()
+    {
+        var admin = (Kubernetes)Admin;
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(admin.BaseUri, "metrics"));
+        await admin.Credentials.ProcessHttpRequestAsync(request, CancellationToken.None);
+        using var response = await admin.HttpClient.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return new Scrape(await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>A fresh namespace for one test, so tests never see each other's LeakTests.</summary>
     public async Task<string> NewNamespaceAsync(string prefix)
     {

@@ -80,7 +80,8 @@ internal static class RunCommand
             sp.GetRequiredService<EventRecorder>(),
             () => sp.GetRequiredService<ControllerMetrics>().StatusConflict(Component),
             sp.GetRequiredService<ILogger<LeakTestReconciler>>(),
-            sp.GetRequiredService<ReconcileRequests>()));
+            sp.GetRequiredService<ReconcileRequests>(),
+            new StatusPacing(options.StatusRefreshesPerSecond)));
         services.AddSingleton(sp => new Controller<LeakTest>(
             sp.GetRequiredService<CustomResourceClient<LeakTest>>(),
             sp.GetRequiredService<LeakTestReconciler>(),

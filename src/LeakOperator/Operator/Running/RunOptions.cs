@@ -1,5 +1,6 @@
 using LeakOperator.CommandLine;
 using LeakOperator.Leaks.Injection;
+using LeakOperator.Operator;
 
 namespace LeakOperator.Operator.Running;
 
@@ -8,6 +9,7 @@ internal sealed record RunOptions(
     string? Kubeconfig,
     string? Context,
     int Workers,
+    int StatusRefreshesPerSecond,
     bool LeaderElect,
     string LeaderElectionNamespace,
     string Identity,
@@ -23,6 +25,8 @@ internal sealed record RunOptions(
           --kubeconfig PATH                  kubeconfig file to use
           --context NAME                     kubeconfig context (default: its current context)
           --workers N                        LeakTests reconciled in parallel (default 8, 1..64)
+          --status-refreshes-per-second N    operator-wide pace of status refreshes that change only numbers
+                                             (default 20, 1..10000); phase and condition changes are never paced
           --leader-elect true|false          hold a Lease so only one replica injects (default true)
           --leader-election-namespace NS     where the Lease lives (default $POD_NAMESPACE, else default)
           --identity NAME                    this replica's name in the Lease (default $POD_NAME, else host-pid)
@@ -34,12 +38,13 @@ internal sealed record RunOptions(
 
     public static RunOptions? Parse(IReadOnlyList<string> args, out string? error, out bool helpRequested)
     {
-        var reader = OptionReader.Read(args, ["--kubeconfig", "--context", "--workers", "--leader-elect", "--leader-election-namespace", "--identity", "--budget-memory-mib", "--budget-timer-loops", "--budget-connections"]);
+        var reader = OptionReader.Read(args, ["--kubeconfig", "--context", "--workers", "--status-refreshes-per-second", "--leader-elect", "--leader-election-namespace", "--identity", "--budget-memory-mib", "--budget-timer-loops", "--budget-connections"]);
         var defaults = new LeakBudgetLimits();
         var options = new RunOptions(
             reader.Text("--kubeconfig"),
             reader.Text("--context"),
             reader.Int("--workers", 8, 1, 64),
+            reader.Int("--status-refreshes-per-second", (int)StatusPacing.DefaultRefreshesPerSecond, 1, 10_000),
             reader.Bool("--leader-elect", true),
             reader.Text("--leader-election-namespace") ?? Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "default",
             reader.Text("--identity") ?? Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}",

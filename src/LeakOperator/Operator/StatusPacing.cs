@@ -1,0 +1,27 @@
+namespace LeakOperator.Operator;
+
+/// <summary>
+/// Keeps status refreshes (writes that change only numbers, and the requeues that make them) under an operator-wide
+/// rate, however many LeakTests inject: at 2 s each, 1,000 LeakTests would ask the API server for 500 writes a second
+/// and starve the reconciles that matter (new objects, spec changes). A handful of LeakTests keep the floors.
+/// Writes a user acts on (phase, conditions, generation) are never paced.
+/// </summary>
+public sealed class StatusPacing(double refreshesPerSecond)
+{
+    /// <summary>controller-runtime's default client limit (20 QPS): a whole Go client gets this much.</summary>
+    public const double DefaultRefreshesPerSecond = 20;
+
+    public double RefreshesPerSecond { get; } = refreshesPerSecond > 0
+        ? refreshesPerSecond
+        : throw new ArgumentOutOfRangeException(nameof(refreshesPerSecond), refreshesPerSecond, "must be positive");
+
+    /// <summary>
+    /// How long each of <paramref name="injections"/> LeakTests waits between refreshes so that together they stay
+    /// within <see cref="RefreshesPerSecond"/>; never less than <paramref name="floor"/>.
+    /// </summary>
+    public TimeSpan Interval(TimeSpan floor, int injections)
+    {
+        var spread = TimeSpan.FromSeconds(injections / RefreshesPerSecond);
+        return spread > floor ? spread : floor;
+    }
+}

@@ -1,0 +1,41 @@
+using LeakOperator.Operator;
+using LeakOperator.Operator.Running;
+
+namespace LeakOperator.Tests;
+
+public sealed class RunCommandLineTests
+{
+    [Fact]
+    public void Defaults_are_eight_workers_and_status_refreshes_paced_to_twenty_a_second()
+    {
+        var options = RunOptions.Parse([], out string? error, out bool help);
+
+        Assert.Null(error);
+        Assert.False(help);
+        Assert.Equal(8, options!.Workers);
+        Assert.Equal(StatusPacing.DefaultRefreshesPerSecond, options.StatusRefreshesPerSecond);
+    }
+
+    [Theory]
+    [InlineData("--status-refreshes-per-second 0", "--status-refreshes-per-second must be a whole number from 1 to 10000; got '0'")]
+    [InlineData("--workers 65", "--workers must be a whole number from 1 to 64; got '65'")]
+    [InlineData("--budget-connections -1", "--budget-connections must be a whole number from 0 to 100000; got '-1'")]
+    public void Bad_run_options_say_what_to_fix(string arguments, string message)
+    {
+        var options = RunOptions.Parse(arguments.Split(' '), out string? error, out _);
+
+        Assert.Null(options);
+        Assert.Equal(message, error);
+    }
+
+    [Theory]
+    [InlineData(1, 2)]
+    [InlineData(40, 2)]
+    [InlineData(1000, 50)]
+    public void Status_refreshes_spread_out_so_that_all_LeakTests_together_stay_at_the_pace(int injections, double seconds)
+    {
+        var pacing = new StatusPacing(20);
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), pacing.Interval(LeakTestReconciler.InjectingRefresh, injections));
+    }
+}
