@@ -59,8 +59,9 @@ public sealed class StartupBenchmarkTests(ControlPlaneFixture fixture, ITestOutp
 
         var apiAfter = await fixture.ScrapeApiServerAsync();
 
-        // Afterwards all 1,000 keep injecting; their refreshes are paced to the operator-wide rate, not 2 s each.
-        var steady = TimeSpan.FromSeconds(15);
+        // Afterwards all 1,000 keep injecting; their refreshes are paced to the operator-wide rate, not 2 s each. The
+        // window is longer than one paced interval (50 s for 1,000 at 20/s), so every LeakTest is due in it once.
+        var steady = TimeSpan.FromSeconds(60);
         await Task.Delay(steady);
         var apiSteady = await fixture.ScrapeApiServerAsync();
         double refreshWrites = StatusWrites(apiSteady) - StatusWrites(apiAfter);
@@ -76,6 +77,11 @@ public sealed class StartupBenchmarkTests(ControlPlaneFixture fixture, ITestOutp
         foreach (var (request, count) in ApiRequests(apiBefore, apiAfter))
         {
             output.WriteLine($"    {request,-34} {count / (double)Tests,6:0.00}");
+        }
+
+        foreach (var (request, count) in ApiRequests(apiAfter, apiSteady))
+        {
+            output.WriteLine($"    steady {request,-34} {count / steady.TotalSeconds,6:0.0}/s");
         }
 
         output.WriteLine($"  then, all injecting: {refreshRate,5:0.0} status writes/s over {steady.TotalSeconds:0} s (paced to {StatusPacing.DefaultRefreshesPerSecond:0}/s; unpaced would be one per LeakTest every {LeakTestReconciler.InjectingRefresh.TotalSeconds:0} s)");

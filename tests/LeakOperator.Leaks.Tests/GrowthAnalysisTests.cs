@@ -49,4 +49,20 @@ public sealed class GrowthAnalysisTests
         Assert.Equal(Verdict.Stable, GrowthAnalysis.Judge(flat, attemptedPerSecond: 4, new Retention(Created: 240, Held: 1)).Verdict);
         Assert.Equal(Verdict.Stable, GrowthAnalysis.Judge(flat, attemptedPerSecond: 4, new Retention(Created: 1, Held: 1)).Verdict);
     }
+
+    [Fact]
+    public void A_slow_safe_variant_gets_no_verdict_until_enough_was_attempted_and_then_is_stable()
+    {
+        // 0.1 units/s: the safe variant's one ticker starts 10 s in. Seen at 15 s that step is "5 units/min" of growth.
+        static List<UnitSample> Safe(int seconds) => [.. Enumerable.Range(1, seconds).Select(s => new UnitSample(s, s >= 10 ? 1 : 0))];
+        static List<UnitSample> Leaky(int seconds) => [.. Enumerable.Range(1, seconds).Select(s => new UnitSample(s, Math.Floor(s * 0.1)))];
+
+        Assert.Equal(Verdict.Leaking, GrowthAnalysis.Judge(Safe(15), attemptedPerSecond: 0.1).Verdict);
+        Assert.False(GrowthAnalysis.CanJudge(Safe(15), attemptedPerSecond: 0.1));
+        Assert.False(GrowthAnalysis.CanJudge(Safe(99), attemptedPerSecond: 0.1));
+
+        Assert.True(GrowthAnalysis.CanJudge(Safe(100), attemptedPerSecond: 0.1));
+        Assert.Equal(Verdict.Stable, GrowthAnalysis.Judge(Safe(100), attemptedPerSecond: 0.1).Verdict);
+        Assert.Equal(Verdict.Leaking, GrowthAnalysis.Judge(Leaky(100), attemptedPerSecond: 0.1).Verdict);
+    }
 }

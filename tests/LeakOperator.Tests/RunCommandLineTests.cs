@@ -29,13 +29,14 @@ public sealed class RunCommandLineTests
     }
 
     [Theory]
-    [InlineData(1, 2)]
-    [InlineData(40, 2)]
-    [InlineData(1000, 50)]
-    public void Status_refreshes_spread_out_so_that_all_LeakTests_together_stay_at_the_pace(int injections, double seconds)
+    [InlineData(1, 2, 1)]
+    [InlineData(40, 2, 1.6)]
+    [InlineData(1000, 50, 40)]
+    public void Status_refreshes_spread_out_so_that_all_LeakTests_together_stay_at_the_pace(int injections, double refreshSeconds, double writeSeconds)
     {
         var pacing = new StatusPacing(20);
 
-        Assert.Equal(TimeSpan.FromSeconds(seconds), pacing.Interval(LeakTestReconciler.InjectingRefresh, injections));
+        Assert.Equal(TimeSpan.FromSeconds(refreshSeconds), pacing.RefreshInterval(LeakTestReconciler.InjectingRefresh, injections));
+        Assert.Equal(TimeSpan.FromSeconds(writeSeconds), pacing.MinWriteInterval(LeakTestReconciler.MinStatusWriteInterval, injections));
     }
 }

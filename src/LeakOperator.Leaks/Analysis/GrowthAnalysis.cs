@@ -56,6 +56,17 @@ public static class GrowthAnalysis
         return (slope, slope >= threshold || keptWhatTheCapAllowed ? Verdict.Leaking : Verdict.Stable);
     }
 
+    /// <summary>
+    /// Whether the injection has attempted enough units (<see cref="MinAttemptedUnits"/>) for its line to say
+    /// anything. Before that, the one unit a safe variant rightly holds (its ticker, its pooled connection, its
+    /// buffer) arriving a few seconds in is a step from 0 to 1 that reads as growth: at 0.1 units/s, 5 units/min.
+    /// </summary>
+    public static bool CanJudge(IReadOnlyList<UnitSample> samples, double attemptedPerSecond) =>
+        samples.Count >= 3 && samples[^1].Seconds * attemptedPerSecond >= MinAttemptedUnits;
+
+    /// <summary>Fewer attempted units than this give no verdict (see <see cref="CanJudge"/>).</summary>
+    public const double MinAttemptedUnits = 10;
+
     /// <summary>Below this many created units a capped injection is judged by its slope alone (too few to tell).</summary>
     public const long MinCappedUnits = 10;
 

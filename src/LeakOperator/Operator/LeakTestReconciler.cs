@@ -89,8 +89,8 @@ public sealed partial class LeakTestReconciler(
         await RecordTransitionsAsync(obj, before, written?.Status, tracked, cancellationToken).ConfigureAwait(false);
         return tracked.Injection.Phase switch
         {
-            InjectionPhase.Injecting or InjectionPhase.Pending => ReconcileResult.After(_pacing.Interval(InjectingRefresh, _tracked.Count)),
-            InjectionPhase.Holding => ReconcileResult.After(_pacing.Interval(HoldingRefresh, _tracked.Count)),
+            InjectionPhase.Injecting or InjectionPhase.Pending => ReconcileResult.After(_pacing.RefreshInterval(InjectingRefresh, _tracked.Count)),
+            InjectionPhase.Holding => ReconcileResult.After(_pacing.RefreshInterval(HoldingRefresh, _tracked.Count)),
             _ => ReconcileResult.Done,
         };
     }
@@ -255,7 +255,7 @@ public sealed partial class LeakTestReconciler(
                     return true;
                 }
 
-                bool now = Significant(latest.Status) != significantBefore || !coalesceFor.WroteStatusWithin(_pacing.Interval(MinStatusWriteInterval, _tracked.Count));
+                bool now = Significant(latest.Status) != significantBefore || !coalesceFor.WroteStatusWithin(_pacing.MinWriteInterval(MinStatusWriteInterval, _tracked.Count));
                 if (now)
                 {
                     coalesceFor.StatusWritten();

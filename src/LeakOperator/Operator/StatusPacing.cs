@@ -11,6 +11,13 @@ public sealed class StatusPacing(double refreshesPerSecond)
     /// <summary>controller-runtime's default client limit (20 QPS): a whole Go client gets this much.</summary>
     public const double DefaultRefreshesPerSecond = 20;
 
+    /// <summary>
+    /// A write may follow the last one after this share of the refresh interval: a refresh reconcile starts one
+    /// interval after the previous reconcile, but that one wrote a little later, so a full interval would skip
+    /// every other refresh.
+    /// </summary>
+    private const double WriteShareOfRefresh = 0.8;
+
     public double RefreshesPerSecond { get; } = refreshesPerSecond > 0
         ? refreshesPerSecond
         : throw new ArgumentOutOfRangeException(nameof(refreshesPerSecond), refreshesPerSecond, "must be positive");
@@ -19,9 +26,12 @@ public sealed class StatusPacing(double refreshesPerSecond)
     /// How long each of <paramref name="injections"/> LeakTests waits between refreshes so that together they stay
     /// within <see cref="RefreshesPerSecond"/>; never less than <paramref name="floor"/>.
     /// </summary>
-    public TimeSpan Interval(TimeSpan floor, int injections)
-    {
-        var spread = TimeSpan.FromSeconds(injections / RefreshesPerSecond);
-        return spread > floor ? spread : floor;
-    }
+    public TimeSpan RefreshInterval(TimeSpan floor, int injections) => Max(floor, Spread(injections));
+
+    /// <summary>The least time between two numbers-only writes of one LeakTest; never less than <paramref name="floor"/>.</summary>
+    public TimeSpan MinWriteInterval(TimeSpan floor, int injections) => Max(floor, Spread(injections) * WriteShareOfRefresh);
+
+    private TimeSpan Spread(int injections) => TimeSpan.FromSeconds(injections / RefreshesPerSecond);
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

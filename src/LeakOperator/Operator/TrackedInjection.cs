@@ -67,13 +67,13 @@ internal sealed class TrackedInjection : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_samples.Count < 3)
+            if (_samples.Count < 2)
             {
                 return (0, null);
             }
 
             var (slope, verdict) = GrowthAnalysis.Judge(_samples, Injection.Spec.RatePerSecond, Injection.Ledger.RetentionWhenCapped);
-            return (slope, verdict);
+            return (slope, GrowthAnalysis.CanJudge(_samples, Injection.Spec.RatePerSecond) ? verdict : null);
         }
     }
 }

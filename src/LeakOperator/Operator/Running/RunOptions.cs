@@ -1,6 +1,5 @@
 using LeakOperator.CommandLine;
 using LeakOperator.Leaks.Injection;
-using LeakOperator.Operator;
 
 namespace LeakOperator.Operator.Running;
 
