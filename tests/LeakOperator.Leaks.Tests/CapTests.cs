@@ -74,6 +74,24 @@ public sealed class CapTests
     }
 
     [Fact]
+    public void The_cap_reason_names_the_budget_whenever_the_budget_refused_what_maxUnits_allowed()
+    {
+        var budget = new LeakBudget(new LeakBudgetLimits(TimerLoops: 50));
+        var other = new UnitLedger(LeakType.Task, maxUnits: 100, budget);
+        var ledger = new UnitLedger(LeakType.Task, maxUnits: 100, budget);
+        Assert.Equal(43, ledger.TryTake(43));
+        Assert.Equal(7, other.TryTake(7));
+
+        // 100 wanted: maxUnits allows 57 more, the budget none. Raising maxUnits would not help, so the budget is named.
+        Assert.Equal(0, ledger.TryTake(100));
+        Assert.Equal("operator-wide task budget of 50 reached", ledger.CapReason);
+
+        var roomy = new UnitLedger(LeakType.Memory, maxUnits: 5, budget);
+        Assert.Equal(5, roomy.TryTake(10));
+        Assert.Equal("maxUnits 5 reached", roomy.CapReason);
+    }
+
+    [Fact]
     public async Task A_ledger_taken_from_many_threads_never_passes_its_cap()
     {
         var budget = new LeakBudget(new LeakBudgetLimits(TimerLoops: 1_000));

@@ -53,11 +53,12 @@ public sealed class UnitLedger(LeakType type, long maxUnits, LeakBudget budget)
         if (granted < wanted)
         {
             Interlocked.Add(ref _denied, wanted - granted);
+            // The budget is named whenever it refused units that maxUnits allowed: raising maxUnits would not help then.
             Volatile.Write(
                 ref _capReason,
-                local < wanted
-                    ? $"maxUnits {MaxUnits} reached"
-                    : $"operator-wide {Type.ToWire()} budget of {budget.Limits.For(Type)} reached");
+                granted < local
+                    ? $"operator-wide {Type.ToWire()} budget of {budget.Limits.For(Type)} reached"
+                    : $"maxUnits {MaxUnits} reached");
         }
 
         Interlocked.Add(ref _injected, granted);
