@@ -60,26 +60,15 @@ public sealed class ReleaseToBaselineTests
     }
 
     /// <summary>The readings once timers and sockets are exactly at <paramref name="baseline"/>; null if not by the deadline.</summary>
-    private static async Task<RuntimeReadings?> BackToBaselineAsync(RuntimeReadings baseline, TimeSpan deadline)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            FullGc.Collect();
-            var now = RuntimeReadings.Take();
-            if (now.ActiveTimers == baseline.ActiveTimers && now.OpenSockets == baseline.OpenSockets)
+    private static Task<RuntimeReadings?> BackToBaselineAsync(RuntimeReadings baseline, TimeSpan deadline) =>
+        Eventually.Within(
+            () =>
             {
-                return now;
-            }
-
-            if (watch.Elapsed > deadline)
-            {
-                return null;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
-    }
+                FullGc.Collect();
+                return RuntimeReadings.Take();
+            },
+            now => now.ActiveTimers == baseline.ActiveTimers && now.OpenSockets == baseline.OpenSockets,
+            deadline);
 
     private static async Task<long> InjectAndRelease(LeakType type, LeakMode mode, int units)
     {

@@ -84,13 +84,15 @@ public sealed partial class LeakTestReconciler(
         // A reconcile-driven leak (the reconcile storm) does here what the leaking controller's reconcile does.
         tracked.Injection.OnReconcile();
 
+        // Read once: ConcurrentDictionary.Count takes every lock, and both intervals should see the same number.
+        int injections = _tracked.Count;
         var before = obj.Status;
-        var written = await WriteStatusAsync(obj, status => Observe(status, tracked, generation), cancellationToken, tracked).ConfigureAwait(false);
+        var written = await WriteStatusAsync(obj, status => Observe(status, tracked, generation), cancellationToken, (tracked, _pacing.MinWriteInterval(MinStatusWriteInterval, injections))).ConfigureAwait(false);
         await RecordTransitionsAsync(obj, before, written?.Status, tracked, cancellationToken).ConfigureAwait(false);
         return tracked.Injection.Phase switch
         {
-            InjectionPhase.Injecting or InjectionPhase.Pending => ReconcileResult.After(_pacing.RefreshInterval(InjectingRefresh, _tracked.Count)),
-            InjectionPhase.Holding => ReconcileResult.After(_pacing.RefreshInterval(HoldingRefresh, _tracked.Count)),
+            InjectionPhase.Injecting or InjectionPhase.Pending => ReconcileResult.After(_pacing.RefreshInterval(InjectingRefresh, injections)),
+            InjectionPhase.Holding => ReconcileResult.After(_pacing.RefreshInterval(HoldingRefresh, injections)),
             _ => ReconcileResult.Done,
         };
     }
@@ -230,9 +232,9 @@ public sealed partial class LeakTestReconciler(
         _ => phase,
     };
 
-    /// <param name="coalesceFor">When given, a write that changes only numbers waits until
-    /// <see cref="MinStatusWriteInterval"/> has passed since this injection's last write (the next refresh writes it).</param>
-    private async Task<LeakTest?> WriteStatusAsync(LeakTest obj, Action<LeakTestStatus> change, CancellationToken cancellationToken, TrackedInjection? coalesceFor = null)
+    /// <param name="coalesce">When given, a write that changes only numbers waits until the paced interval (at least
+    /// <see cref="MinStatusWriteInterval"/>) has passed since this injection's last write (the next refresh writes it).</param>
+    private async Task<LeakTest?> WriteStatusAsync(LeakTest obj, Action<LeakTestStatus> change, CancellationToken cancellationToken, (TrackedInjection Injection, TimeSpan Within)? coalesce = null)
     {
         return await ConflictRetry.WriteAsync(
             client,
@@ -250,15 +252,15 @@ public sealed partial class LeakTestReconciler(
                     return false;
                 }
 
-                if (coalesceFor is null)
+                if (coalesce is not { } pending)
                 {
                     return true;
                 }
 
-                bool now = Significant(latest.Status) != significantBefore || !coalesceFor.WroteStatusWithin(_pacing.MinWriteInterval(MinStatusWriteInterval, _tracked.Count));
+                bool now = Significant(latest.Status) != significantBefore || !pending.Injection.WroteStatusWithin(pending.Within);
                 if (now)
                 {
-                    coalesceFor.StatusWritten();
+                    pending.Injection.StatusWritten();
                 }
 
                 return now;
