@@ -30,8 +30,9 @@ test: test-tools ## Run every test; ends with "Tests: N passed, N failed, N skip
 	scripts/run-tests.sh
 
 .PHONY: test-tools
-test-tools: ## Provision what the tests drive: etcd + kube-apiserver, Helm 3 and 4, Prometheus, dotnet-counters/trace/dump (cached)
+test-tools: ## Provision what the tests drive: etcd + kube-apiserver, the Go reference controller, Helm 3 and 4, Prometheus, dotnet-counters/trace/dump (cached)
 	scripts/envtest-assets.sh > /dev/null
+	scripts/go-reference.sh > /dev/null
 	scripts/helm-tools.sh > /dev/null
 	scripts/prometheus.sh > /dev/null
 	scripts/dotnet-tools.sh > /dev/null

@@ -21,18 +21,7 @@ cache="${LEAKOPERATOR_CACHE:-$HOME/.cache/leakoperator}"
 assets="$cache/envtest/bin"
 mkdir -p "$assets"
 
-apt_updated=""
-apt_install() {
-  local missing=()
-  for package in "$@"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-  done
-  ((${#missing[@]} == 0)) && return 0
-  [[ $EUID -eq 0 ]] || { log "need root to install: ${missing[*]}"; exit 1; }
-  if [[ -z "$apt_updated" ]]; then apt-get update -qq >&2; apt_updated=1; fi
-  log "installing ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-}
+source "$(dirname "$0")/lib/kubernetes-source.sh"
 
 if [[ ! -x "$assets/etcd" ]]; then
   apt_install etcd-server
@@ -40,36 +29,11 @@ if [[ ! -x "$assets/etcd" ]]; then
 fi
 
 if [[ ! -x "$assets/kube-apiserver" ]]; then
-  # deb-src entries mirroring the binary ones, so apt can fetch the kubernetes source package.
-  if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ /etc/apt/sources.list 2>/dev/null; then
-    [[ $EUID -eq 0 ]] || { log "need root to add deb-src entries"; exit 1; }
-    sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > /etc/apt/sources.list.d/debian-src.sources
-    apt_updated=""
-  fi
-  apt_install dpkg-dev golang-go rsync ca-certificates \
-    golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev
-  [[ -n "$apt_updated" ]] || { apt-get update -qq >&2; apt_updated=1; }
-
   work="$cache/envtest/build"
-  rm -rf "$work"
-  mkdir -p "$work"
-  cd "$work"
-  log "fetching Debian's kubernetes source package"
-  apt-get source --download-only kubernetes >&2
-  dsc=$(ls kubernetes_*.dsc | head -n 1)
-  dpkg-source --no-check -x "$dsc" src >&2
-
-  # Go 1.19 with the vendored reflect2/json-iterator of Kubernetes 1.20 crashes the server on the first custom
-  # resource; Debian's newer copies of both work.
-  for module in github.com/modern-go/reflect2 github.com/json-iterator/go; do
-    rsync -a --delete "/usr/share/gocode/src/$module/" "src/vendor/$module/"
-  done
-
-  mkdir -p .go/src/k8s.io
-  ln -sfn "$work/src" .go/src/k8s.io/kubernetes
+  kubernetes_source "$work"
   log "building kube-apiserver (about 9 minutes on 2 cores, once)"
   (
-    cd .go/src/k8s.io/kubernetes
+    cd "$work/.go/src/k8s.io/kubernetes"
     export GOPATH="$work/.go" GO111MODULE=off GOFLAGS=-mod=vendor GOCACHE="$work/.gocache"
     unset GOFLAGS
     make WHAT=cmd/kube-apiserver >&2 &

@@ -18,23 +18,17 @@ namespace LeakOperator.IntegrationTests;
 [Trait("Category", "Benchmark")]
 public sealed class StartupBenchmarkTests(ControlPlaneFixture fixture, ITestOutputHelper output)
 {
-    private const int Tests = 1000;
-
     /// <param name="workers">8 is the default; 4 is what the Go reference ran with.</param>
     [Theory]
     [InlineData(8)]
     [InlineData(4)]
     public async Task A_thousand_existing_LeakTests_are_all_observed_after_startup(int workers)
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "startup");
-        var objects = new LeakTestObjects(fixture.Admin);
-        var names = Enumerable.Range(0, Tests).Select(i => $"t{i:0000}").ToList();
-        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (name, _) =>
-            await objects.CreateAsync(LeakTestObjects.New(ns, name, new LeakTestSpec { LeakType = "task", Mode = "safe", DurationSeconds = 600, RatePerSecond = 0.1, MaxUnits = 1 })));
+        await using var existing = await ExistingLeakTests.CreateAsync(fixture, "startup");
 
         var apiBefore = await fixture.ScrapeApiServerAsync();
         var clock = Stopwatch.StartNew();
-        await using var op = await RunningOperator.StartAsync(fixture, $"startup-{ns}", "--leader-elect", "false", "--workers", workers.ToString(CultureInfo.InvariantCulture));
+        await using var op = await RunningOperator.StartAsync(fixture, $"startup-{existing.Namespace}", "--leader-elect", "false", "--workers", workers.ToString(CultureInfo.InvariantCulture));
         var serving = clock.Elapsed;
         var before = new Scrape(await op.ScrapeAsync());
         double peakWorkingSet = 0;
@@ -47,7 +41,7 @@ public sealed class StartupBenchmarkTests(ControlPlaneFixture fixture, ITestOutp
                 await Task.Delay(TimeSpan.FromSeconds(1), sampling.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         });
-        var pending = await WatchUntilObservedAsync(ns, names, TimeSpan.FromSeconds(180));
+        var pending = await existing.WatchUntilObservedAsync(TimeSpan.FromSeconds(180), output);
         await sampling.CancelAsync();
         await sampler;
         var elapsed = clock.Elapsed;
@@ -66,7 +60,7 @@ public sealed class StartupBenchmarkTests(ControlPlaneFixture fixture, ITestOutp
         var apiSteady = await fixture.ScrapeApiServerAsync();
         double refreshWrites = StatusWrites(apiSteady) - StatusWrites(apiAfter);
         double refreshRate = refreshWrites / steady.TotalSeconds;
-        output.WriteLine($"{Tests} existing safe task LeakTests (one SafeTicker each), operator started cold (process start included), {workers} workers, no client-side rate limit:");
+        output.WriteLine($"{ExistingLeakTests.Count} existing safe task LeakTests (one SafeTicker each), operator started cold (process start included), {workers} workers, no client-side rate limit:");
         output.WriteLine($"  serving /metrics    {serving.TotalSeconds,8:0.0} s after the process started");
         output.WriteLine($"  all observed after  {elapsed.TotalSeconds,8:0.0} s");
         output.WriteLine($"  peak working set    {peakWorkingSet / 1048576,8:0.0} MiB (sampled every second; {before.Sum("process_working_set_bytes") / 1048576:0.0} MiB when first serving)");
@@ -76,7 +70,7 @@ public sealed class StartupBenchmarkTests(ControlPlaneFixture fixture, ITestOutp
         output.WriteLine("  API requests per LeakTest in the window:");
         foreach (var (request, count) in ApiRequests(apiBefore, apiAfter))
         {
-            output.WriteLine($"    {request,-34} {count / (double)Tests,6:0.00}");
+            output.WriteLine($"    {request,-34} {count / (double)ExistingLeakTests.Count,6:0.00}");
         }
 
         foreach (var (request, count) in ApiRequests(apiAfter, apiSteady))
@@ -92,56 +86,6 @@ public sealed class StartupBenchmarkTests(ControlPlaneFixture fixture, ITestOutp
 
     private static double StatusWrites(Scrape api) =>
         api.Sum("apiserver_request_total", "verb=\"PUT\"", "resource=\"leaktests\"", "subresource=\"status\"");
-
-    /// <summary>
-    /// Follows the LeakTests with one watch (polling lists of 1,000 objects would load the API server being
-    /// measured) until each has observedGeneration == generation; returns those that never did by the deadline.
-    /// </summary>
-    private async Task<HashSet<string>> WatchUntilObservedAsync(string ns, IEnumerable<string> names, TimeSpan deadline)
-    {
-        var pending = new HashSet<string>(names, StringComparer.Ordinal);
-        var client = new CustomResourceClient<LeakTest>(fixture.Admin, LeakTest.Definition);
-        void See(LeakTest t)
-        {
-            if (t.Metadata.NamespaceProperty == ns && t.Status?.ObservedGeneration == t.Metadata.Generation)
-            {
-                pending.Remove(t.Metadata.Name);
-            }
-        }
-
-        using var timeout = new CancellationTokenSource(deadline);
-        var (items, version) = await client.ListAsync(timeout.Token);
-        foreach (var t in items)
-        {
-            See(t);
-        }
-
-        try
-        {
-            while (pending.Count > 0)
-            {
-                await foreach (var change in client.WatchAsync(version, deadline, timeout.Token))
-                {
-                    version = change.BookmarkVersion ?? change.Resource?.Metadata.ResourceVersion ?? version;
-                    if (change.Resource is { } t)
-                    {
-                        See(t);
-                    }
-
-                    if (pending.Count == 0)
-                    {
-                        break;
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            output.WriteLine($"{pending.Count} of {Tests} not observed within {deadline.TotalSeconds:0} s, e.g. {string.Join(", ", pending.Take(5))}");
-        }
-
-        return pending;
-    }
 
     /// <summary>The API server's request counts that grew between two scrapes, by verb, resource and response code.</summary>
     private static IEnumerable<(string Request, double Count)> ApiRequests(Scrape before, Scrape after)

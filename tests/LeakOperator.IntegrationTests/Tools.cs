@@ -3,7 +3,7 @@ using LeakOperator.TestSupport;
 
 namespace LeakOperator.IntegrationTests;
 
-/// <summary>The command-line tools the chart and dashboard tests drive: Helm 3, Helm 4, kubectl, Prometheus.</summary>
+/// <summary>The command-line tools the tests drive: Helm 3, Helm 4, kubectl, Prometheus, the Go reference controller.</summary>
 public static class Tools
 {
     private static readonly Lazy<Task<string[]>> s_helms = new(async () =>
@@ -13,8 +13,18 @@ public static class Tools
         return output.Trim().Split('\n')[^1].Split(' ');
     });
 
+    private static readonly Lazy<Task<string>> s_goReference = new(async () =>
+    {
+        var (code, output, error) = await RunAsync("bash", [Repository.PathOf("scripts", "go-reference.sh")]);
+        Assert.True(code == 0, $"scripts/go-reference.sh failed: {error}");
+        return output.Trim().Split('\n')[^1];
+    });
+
     /// <summary>The Helm binary of a major version (3 or 4), fetched and cached by scripts/helm-tools.sh.</summary>
     public static async Task<string> HelmAsync(int major) => (await s_helms.Value)[major - 3];
+
+    /// <summary>The startup benchmark's Go reference controller (client-go 1.20), built and cached by scripts/go-reference.sh.</summary>
+    public static Task<string> GoReferenceAsync() => s_goReference.Value;
 
     public static async Task<(int Code, string Output, string Error)> RunAsync(string file, IEnumerable<string> args, string? input = null)
     {

@@ -47,26 +47,57 @@ public sealed class OperatorProcess : IAsyncDisposable
     public static OperatorProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
     /// <summary>Starts LeakOperator.dll (copied next to the test assembly) with extra environment variables.</summary>
-    public static OperatorProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static OperatorProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartExecutable("dotnet", [Path.Combine(AppContext.BaseDirectory, "LeakOperator.dll"), .. args], environment);
+
+    /// <summary>Starts another controller's executable (e.g. the Go reference of the startup benchmark).</summary>
+    public static OperatorProcess StartExecutable(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LeakOperator.dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
-        foreach (var (name, value) in environment)
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
         }
 
         return new OperatorProcess(Process.Start(start)!);
+    }
+
+    /// <summary>CPU time (user and kernel, every thread) the process has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>The most resident memory the process has had so far (VmHWM, the figure Go's peak RSS means), in bytes.</summary>
+    public long PeakResidentBytes
+    {
+        get
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    // "VmHWM:    43212 kB"
+                    return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+
+            throw new InvalidOperationException($"/proc/{_process.Id}/status has no VmHWM");
+        }
     }
 
     /// <summary>Waits for the process to exit and returns its exit code; fails the test at the deadline.</summary>

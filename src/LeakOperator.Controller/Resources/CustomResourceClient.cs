@@ -18,9 +18,8 @@ public sealed class CustomResourceClient<T>(IKubernetes kubernetes, ResourceDefi
     /// <summary>Lists every object and returns the resourceVersion to start a watch from.</summary>
     public async Task<(IReadOnlyList<T> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
     {
-        var body = await Kubernetes.CustomObjects.ListClusterCustomObjectAsync(
+        var list = await Kubernetes.CustomObjects.ListClusterCustomObjectAsync<ResourceList<T>>(
             Definition.Group, Definition.Version, Definition.Plural, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var list = Convert<ResourceList<T>>(body);
         return (list.Items, list.Metadata?.ResourceVersion ?? "");
     }
 
@@ -83,9 +82,8 @@ public sealed class CustomResourceClient<T>(IKubernetes kubernetes, ResourceDefi
     {
         try
         {
-            var body = await Kubernetes.CustomObjects.GetNamespacedCustomObjectAsync(
+            return await Kubernetes.CustomObjects.GetNamespacedCustomObjectAsync<T>(
                 Definition.Group, Definition.Version, key.Namespace, Definition.Plural, key.Name, cancellationToken).ConfigureAwait(false);
-            return Convert<T>(body);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -96,19 +94,21 @@ public sealed class CustomResourceClient<T>(IKubernetes kubernetes, ResourceDefi
     /// <summary>Replaces the object (metadata and spec); fails with 409 if its resourceVersion is stale.</summary>
     public async Task<T> ReplaceAsync(T obj, CancellationToken cancellationToken)
     {
-        var body = await Kubernetes.CustomObjects.ReplaceNamespacedCustomObjectAsync(
+        return await Kubernetes.CustomObjects.ReplaceNamespacedCustomObjectAsync<T>(
             obj, Definition.Group, Definition.Version, obj.Metadata.NamespaceProperty, Definition.Plural, obj.Metadata.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return Convert<T>(body);
     }
 
     /// <summary>Replaces the object's status through the status subresource; 409 if its resourceVersion is stale.</summary>
     public async Task<T> ReplaceStatusAsync(T obj, CancellationToken cancellationToken)
     {
-        var body = await Kubernetes.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(
+        return await Kubernetes.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<T>(
             obj, Definition.Group, Definition.Version, obj.Metadata.NamespaceProperty, Definition.Plural, obj.Metadata.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return Convert<T>(body);
     }
 
+    /// <summary>
+    /// A watch event's object as <typeparamref name="TResult"/>. KubernetesClient has no typed watch of custom objects
+    /// that is not obsolete, so watch events arrive as JSON elements; every other call is typed and needs no conversion.
+    /// </summary>
     private static TResult Convert<TResult>(object body) => body switch
     {
         JsonElement element => KubernetesJson.Deserialize<TResult>(element.GetRawText()),

@@ -43,6 +43,9 @@ public sealed class ControlPlane : IAsyncDisposable
 
     public string OperatorKubeconfig => Path.Combine(_dir, "operator.kubeconfig");
 
+    /// <summary>CPU time the API server and etcd have used so far: on a small machine, the budget a controller competes for.</summary>
+    public TimeSpan ControlPlaneCpu => CpuOf(_apiServer) + CpuOf(_etcd);
+
     public string ApiServerLog
     {
         get
@@ -235,6 +238,17 @@ public sealed class ControlPlane : IAsyncDisposable
 
             log.AppendLine(line);
         }
+    }
+
+    private static TimeSpan CpuOf(Process? process)
+    {
+        if (process is null)
+        {
+            return TimeSpan.Zero;
+        }
+
+        process.Refresh();
+        return process.TotalProcessorTime;
     }
 
     private static void StopProcess(Process? process)

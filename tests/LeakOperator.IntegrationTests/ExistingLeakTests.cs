@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using LeakOperator.Controller.Resources;
+using LeakOperator.IntegrationTests.ControlPlane;
+using LeakOperator.Operator.Api;
+using Xunit.Abstractions;
+
+namespace LeakOperator.IntegrationTests;
+
+/// <summary>
+/// The startup benchmark's load: a namespace of 1,000 safe task LeakTests created before a controller starts, and a
+/// watch that waits until the controller has observed every one (status.observedGeneration == metadata.generation).
+/// </summary>
+public sealed class ExistingLeakTests : IAsyncDisposable
+{
+    public const int Count = 1000;
+
+    private readonly ControlPlaneFixture _fixture;
+
+    private ExistingLeakTests(ControlPlaneFixture fixture, TestNamespace ns, IReadOnlyList<string> names)
+    {
+        _fixture = fixture;
+        Namespace = ns;
+        Names = names;
+    }
+
+    public TestNamespace Namespace { get; }
+
+    public IReadOnlyList<string> Names { get; }
+
+    public static async Task<ExistingLeakTests> CreateAsync(ControlPlaneFixture fixture, string prefix)
+    {
+        var ns = await TestNamespace.CreateAsync(fixture, prefix);
+        var objects = new LeakTestObjects(fixture.Admin);
+        var names = Enumerable.Range(0, Count).Select(i => $"t{i:0000}").ToList();
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (name, _) =>
+            await objects.CreateAsync(LeakTestObjects.New(ns, name, new LeakTestSpec { LeakType = "task", Mode = "safe", DurationSeconds = 600, RatePerSecond = 0.1, MaxUnits = 1 })));
+        return new ExistingLeakTests(fixture, ns, names);
+    }
+
+    /// <summary>
+    /// Follows the LeakTests with one watch (polling lists of 1,000 objects would load the API server being
+    /// measured) until each has observedGeneration == generation; returns those that never did by the deadline.
+    /// When given a clock, also when (on it) each was first seen observed, in order.
+    /// </summary>
+    public async Task<HashSet<string>> WatchUntilObservedAsync(TimeSpan deadline, ITestOutputHelper output, Stopwatch? clock = null, List<TimeSpan>? observedAt = null)
+    {
+        var pending = new HashSet<string>(Names, StringComparer.Ordinal);
+        var client = new CustomResourceClient<LeakTest>(_fixture.Admin, LeakTest.Definition);
+        void See(LeakTest t)
+        {
+            if (t.Metadata.NamespaceProperty == Namespace.Name && t.Status?.ObservedGeneration == t.Metadata.Generation && pending.Remove(t.Metadata.Name) && clock is not null)
+            {
+                observedAt?.Add(clock.Elapsed);
+            }
+        }
+
+        using var timeout = new CancellationTokenSource(deadline);
+        var (items, version) = await client.ListAsync(timeout.Token);
+        foreach (var t in items)
+        {
+            See(t);
+        }
+
+        try
+        {
+            while (pending.Count > 0)
+            {
+                await foreach (var change in client.WatchAsync(version, deadline, timeout.Token))
+                {
+                    version = change.BookmarkVersion ?? change.Resource?.Metadata.ResourceVersion ?? version;
+                    if (change.Resource is { } t)
+                    {
+                        See(t);
+                    }
+
+                    if (pending.Count == 0)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            output.WriteLine($"{pending.Count} of {Count} not observed within {deadline.TotalSeconds:0} s, e.g. {string.Join(", ", pending.Take(5))}");
+        }
+
+        return pending;
+    }
+
+    public ValueTask DisposeAsync() => Namespace.DisposeAsync();
+}
