@@ -39,18 +39,19 @@ public sealed class ExistingLeakTests : IAsyncDisposable
 
     /// <summary>
     /// Follows the LeakTests with one watch (polling lists of 1,000 objects would load the API server being
-    /// measured) until each has observedGeneration == generation; returns those that never did by the deadline.
-    /// When given a clock, also when (on it) each was first seen observed, in order.
+    /// measured) until each has observedGeneration == generation, or the deadline passes.
     /// </summary>
-    public async Task<HashSet<string>> WatchUntilObservedAsync(TimeSpan deadline, ITestOutputHelper output, Stopwatch? clock = null, List<TimeSpan>? observedAt = null)
+    /// <param name="clock">Started when the controller was: the times in the result are read from it.</param>
+    public async Task<Observation> WatchUntilObservedAsync(Stopwatch clock, TimeSpan deadline, ITestOutputHelper output)
     {
         var pending = new HashSet<string>(Names, StringComparer.Ordinal);
+        var observedAt = new List<TimeSpan>();
         var client = new CustomResourceClient<LeakTest>(_fixture.Admin, LeakTest.Definition);
         void See(LeakTest t)
         {
-            if (t.Metadata.NamespaceProperty == Namespace.Name && t.Status?.ObservedGeneration == t.Metadata.Generation && pending.Remove(t.Metadata.Name) && clock is not null)
+            if (t.Metadata.NamespaceProperty == Namespace.Name && t.Status?.ObservedGeneration == t.Metadata.Generation && pending.Remove(t.Metadata.Name))
             {
-                observedAt?.Add(clock.Elapsed);
+                observedAt.Add(clock.Elapsed);
             }
         }
 
@@ -85,8 +86,18 @@ public sealed class ExistingLeakTests : IAsyncDisposable
             output.WriteLine($"{pending.Count} of {Count} not observed within {deadline.TotalSeconds:0} s, e.g. {string.Join(", ", pending.Take(5))}");
         }
 
-        return pending;
+        return new Observation(pending, observedAt, clock.Elapsed);
     }
 
     public ValueTask DisposeAsync() => Namespace.DisposeAsync();
+
+    /// <param name="Pending">The LeakTests never seen observed by the deadline.</param>
+    /// <param name="ObservedAt">When each of the others was first seen observed, in order.</param>
+    /// <param name="Ended">When the watch ended: all observed, or the deadline.</param>
+    public sealed record Observation(IReadOnlySet<string> Pending, IReadOnlyList<TimeSpan> ObservedAt, TimeSpan Ended)
+    {
+        /// <summary>When the given share of all LeakTests (0 for the first one, 0.5 for half) had been observed.</summary>
+        public TimeSpan At(double share) =>
+            ObservedAt.Count == 0 ? Ended : ObservedAt[(int)Math.Min(ObservedAt.Count - 1, share * Count)];
+    }
 }

@@ -41,10 +41,10 @@ public sealed class StartupBenchmarkTests(ControlPlaneFixture fixture, ITestOutp
                 await Task.Delay(TimeSpan.FromSeconds(1), sampling.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         });
-        var pending = await existing.WatchUntilObservedAsync(TimeSpan.FromSeconds(180), output);
+        var observation = await existing.WatchUntilObservedAsync(clock, TimeSpan.FromSeconds(180), output);
         await sampling.CancelAsync();
         await sampler;
-        var elapsed = clock.Elapsed;
+        var elapsed = observation.Ended;
         var after = new Scrape(await op.ScrapeAsync());
         peakWorkingSet = Math.Max(peakWorkingSet, after.Sum("process_working_set_bytes"));
         double heap = after.Sum("dotnet_total_memory_bytes");
@@ -80,7 +80,7 @@ public sealed class StartupBenchmarkTests(ControlPlaneFixture fixture, ITestOutp
 
         output.WriteLine($"  then, all injecting: {refreshRate,5:0.0} status writes/s over {steady.TotalSeconds:0} s (paced to {StatusPacing.DefaultRefreshesPerSecond:0}/s; unpaced would be one per LeakTest every {LeakTestReconciler.InjectingRefresh.TotalSeconds:0} s)");
 
-        Assert.Empty(pending);
+        Assert.Empty(observation.Pending);
         Assert.True(refreshRate <= StatusPacing.DefaultRefreshesPerSecond * 1.5, $"status refreshes should be paced to {StatusPacing.DefaultRefreshesPerSecond}/s operator-wide, saw {refreshRate:0.0}/s");
     }
 

@@ -84,9 +84,7 @@ public sealed class StartupBesideGoReferenceTests(ControlPlaneFixture fixture, I
         await using var go = who != Contender.LeakOperator
             ? OperatorProcess.StartExecutable(reference, ["-kubeconfig", fixture.Plane.OperatorKubeconfig, "-workers", Workers, .. sameWork])
             : null;
-        var observedAt = new List<TimeSpan>();
-        var pending = await existing.WatchUntilObservedAsync(s_deadline, output, clock, observedAt);
-        var elapsed = clock.Elapsed;
+        var observation = await existing.WatchUntilObservedAsync(clock, s_deadline, output);
         var process = op?.Process ?? go!;
         long peak = process.PeakResidentBytes;
         var cpu = process.CpuTime;
@@ -95,8 +93,7 @@ public sealed class StartupBesideGoReferenceTests(ControlPlaneFixture fixture, I
         double writes = Writes(apiAfter) - Writes(apiBefore);
         var sample = await fixture.Admin.CustomObjects.GetNamespacedCustomObjectAsync(LeakTest.Group, LeakTest.Version, existing.Namespace, LeakTest.Plural, existing.Names[0]);
         int objectBytes = ((JsonElement)sample).GetRawText().Length;
-        TimeSpan At(double share) => observedAt.Count == 0 ? elapsed : observedAt[(int)Math.Min(observedAt.Count - 1, share * ExistingLeakTests.Count)];
-        return new Run(At(0), At(0.5), elapsed, peak, cpu, planeCpu, writes / ExistingLeakTests.Count, objectBytes, pending.Count);
+        return new Run(observation.At(0), observation.At(0.5), observation.Ended, peak, cpu, planeCpu, writes / ExistingLeakTests.Count, objectBytes, observation.Pending.Count);
     }
 
     /// <summary>Requests that change something, on LeakTests (finalizer, status) or events: what each object costs the API server.</summary>
