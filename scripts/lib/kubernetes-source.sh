@@ -1,5 +1,5 @@
 # Sourced by scripts that build from Debian's kubernetes 1.20 source package (kube-apiserver for the tests, the Go
-# reference controller for the startup benchmark). Expects log() and apt_install() from the caller.
+# reference controller for the startup benchmark). Expects log() from the caller; defines apt_install() for it.
 
 # kubernetes_source DIR: DIR/src becomes the kubernetes source tree, buildable in GOPATH mode under DIR/.go
 # (import path k8s.io/kubernetes) with Go 1.19.
