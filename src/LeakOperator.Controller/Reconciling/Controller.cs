@@ -34,7 +34,7 @@ public sealed partial class Controller<T>
         _metrics = metrics;
         _time = time ?? TimeProvider.System;
         _logger = loggers.CreateLogger($"LeakOperator.Controller.{options.Name}");
-        Watcher = new ResourceWatcher<T>(client, _cache, key => _queue?.Add(key), _logger, metrics, _time);
+        Watcher = new ResourceWatcher<T>(client, _cache, key => _queue?.Add(key), _logger, metrics, _time, trigger: new ReconcileTrigger(options.Finalizer));
     }
 
     public ResourceWatcher<T> Watcher { get; }

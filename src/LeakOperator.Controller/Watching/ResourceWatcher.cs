@@ -18,12 +18,14 @@ public sealed partial class ResourceWatcher<T>(
     ILogger logger,
     IWatchObserver? observer = null,
     TimeProvider? time = null,
-    WatchTiming? timing = null)
+    WatchTiming? timing = null,
+    ReconcileTrigger? trigger = null)
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly WatchTiming _timing = timing ?? WatchTiming.Default;
     private readonly IWatchObserver _observer = observer ?? IWatchObserver.None;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ReconcileTrigger _trigger = trigger ?? new ReconcileTrigger(ownFinalizer: null);
     private readonly string _resource = client.Definition.ToString();
 
     public WatchHealth Health { get; } = new();
@@ -118,7 +120,7 @@ public sealed partial class ResourceWatcher<T>(
                     break;
                 default:
                     var previous = cache.Upsert(change.Resource!);
-                    if (NeedsReconcile(previous, change.Resource!))
+                    if (_trigger.Fires(previous, change.Resource!))
                     {
                         enqueue(ObjectKey.Of(change.Resource!));
                     }
@@ -130,27 +132,6 @@ public sealed partial class ResourceWatcher<T>(
 
         return resourceVersion;
     }
-
-    /// <summary>
-    /// A status-only change (the controller's own status writes) does not need a reconcile: reacting to it would make
-    /// every status update trigger the next one. Spec (generation), deletion, finalizers and annotations do.
-    /// </summary>
-    private static bool NeedsReconcile(T? previous, T current)
-    {
-        if (previous is null)
-        {
-            return true;
-        }
-
-        var (before, after) = (previous.Metadata, current.Metadata);
-        return before.Generation != after.Generation
-            || before.DeletionTimestamp != after.DeletionTimestamp
-            || !SameItems(before.Finalizers, after.Finalizers)
-            || !SameItems(before.Annotations?.Select(a => $"{a.Key}={a.Value}"), after.Annotations?.Select(a => $"{a.Key}={a.Value}"));
-    }
-
-    private static bool SameItems(IEnumerable<string>? a, IEnumerable<string>? b) =>
-        (a ?? []).Order(StringComparer.Ordinal).SequenceEqual((b ?? []).Order(StringComparer.Ordinal), StringComparer.Ordinal);
 
     private TimeSpan Backoff(int failures)
     {
