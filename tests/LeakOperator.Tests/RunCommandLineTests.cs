@@ -29,6 +29,32 @@ public sealed class RunCommandLineTests
     }
 
     [Theory]
+    [InlineData("garbage: [", "did not find expected node content")]
+    [InlineData(null, "not found")]
+    public void A_kubeconfig_that_cannot_be_read_is_reported_not_thrown(string? content, string problem)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}");
+        if (content is not null)
+        {
+            File.WriteAllText(path, content);
+        }
+
+        try
+        {
+            var options = RunOptions.Parse([], out _, out _)! with { Kubeconfig = path };
+
+            var (config, reported) = RunCommand.LoadConfiguration(options);
+
+            Assert.Null(config);
+            Assert.Contains(problem, reported, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
     [InlineData(1, 2, 1)]
     [InlineData(40, 2, 1.6)]
     [InlineData(1000, 50, 40)]

@@ -29,22 +29,9 @@ internal static class RunCommand
             return ExitCodes.BadUsage;
         }
 
-        KubernetesClientConfiguration config;
-        try
-        {
-            // Like kubectl: --kubeconfig, else the first file in $KUBECONFIG, else in-cluster, else ~/.kube/config.
-            string? kubeconfig = options.Kubeconfig
-                ?? Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-            config = kubeconfig is null && KubernetesClientConfiguration.IsInCluster()
-                ? KubernetesClientConfiguration.InClusterConfig()
-                : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig, options.Context);
-        }
-        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException)
-        {
-            await Console.Error.WriteLineAsync($"run: no usable Kubernetes configuration: {e.Message}").ConfigureAwait(false);
-            return ExitCodes.BadUsage;
-        }
-
+        // KubernetesClient takes about 0.4 s to read a kubeconfig the first time (its YAML loader's setup and the JIT):
+        // the web host is built meanwhile, on the other core.
+        var configuration = Task.Run(() => LoadConfiguration(options));
         var builder = ObservabilityEndpoints.CreateBuilder(Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null ? "http://0.0.0.0:8080" : null);
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -52,10 +39,15 @@ internal static class RunCommand
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(25));
-        Compose(builder.Services, config, options);
+        Compose(builder.Services, configuration, options);
         await using var app = builder.Build();
-        var service = app.Services.GetRequiredService<OperatorService>();
-        ObservabilityEndpoints.Map(app, app.Services.GetRequiredService<InjectionInventory>(), service.Readiness);
+        ObservabilityEndpoints.Map(app, app.Services.GetRequiredService<InjectionInventory>(), () => app.Services.GetRequiredService<OperatorService>().Readiness());
+        var (config, problem) = await configuration.ConfigureAwait(false);
+        if (config is null)
+        {
+            await Console.Error.WriteLineAsync($"run: no usable Kubernetes configuration: {problem}").ConfigureAwait(false);
+            return ExitCodes.BadUsage;
+        }
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         Console.Out.WriteLine($"LeakOperator run: {options.Identity} serving {ObservabilityEndpoints.ListeningAddress(app)}/metrics, watching {LeakTest.Definition} at {config.Host}");
@@ -63,9 +55,30 @@ internal static class RunCommand
         return ExitCodes.Ok;
     }
 
-    private static void Compose(IServiceCollection services, KubernetesClientConfiguration config, RunOptions options)
+    /// <summary>
+    /// Like kubectl: --kubeconfig, else the first file in $KUBECONFIG, else in-cluster, else ~/.kube/config. A missing or
+    /// malformed file is a problem to report, not a crash.
+    /// </summary>
+    internal static (KubernetesClientConfiguration? Config, string? Problem) LoadConfiguration(RunOptions options)
     {
-        services.AddSingleton<IKubernetes>(_ => new Kubernetes(config));
+        try
+        {
+            string? kubeconfig = options.Kubeconfig
+                ?? Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            return (kubeconfig is null && KubernetesClientConfiguration.IsInCluster()
+                ? KubernetesClientConfiguration.InClusterConfig()
+                : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig, options.Context), null);
+        }
+        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or YamlDotNet.Core.YamlException)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    /// <param name="configuration">Loaded before the host starts (RunAsync awaits it), so the client's factory never waits.</param>
+    private static void Compose(IServiceCollection services, Task<(KubernetesClientConfiguration? Config, string? Problem)> configuration, RunOptions options)
+    {
+        services.AddSingleton<IKubernetes>(_ => new Kubernetes(configuration.Result.Config!));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new ControllerMetrics(Prometheus.Metrics.DefaultRegistry));
         services.AddSingleton<InjectionInventory>();
