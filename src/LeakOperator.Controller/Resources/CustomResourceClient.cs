@@ -111,7 +111,7 @@ public sealed class CustomResourceClient<T>(IKubernetes kubernetes, ResourceDefi
     /// </summary>
     private static TResult Convert<TResult>(object body) => body switch
     {
-        JsonElement element => KubernetesJson.Deserialize<TResult>(element.GetRawText()),
+        JsonElement element => KubernetesJson.Deserialize<TResult>(element),
         TResult typed => typed,
         _ => KubernetesJson.Deserialize<TResult>(KubernetesJson.Serialize(body)),
     };
