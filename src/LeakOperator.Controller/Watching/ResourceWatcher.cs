@@ -76,7 +76,7 @@ public sealed partial class ResourceWatcher<T>(
     private async Task<string> RelistAsync(CancellationToken cancellationToken)
     {
         var (items, resourceVersion) = await client.ListAsync(cancellationToken).ConfigureAwait(false);
-        var gone = cache.ReplaceAll(items);
+        var gone = cache.ReplaceAll(items.Select(CustomResourceClient<T>.WithoutManagedFields));
         Health.Synced();
         LogListed(logger, _resource, items.Count, resourceVersion);
 
@@ -119,7 +119,7 @@ public sealed partial class ResourceWatcher<T>(
                     resourceVersion = change.Resource!.Metadata.ResourceVersion ?? resourceVersion;
                     break;
                 default:
-                    var previous = cache.Upsert(change.Resource!);
+                    var previous = cache.Upsert(CustomResourceClient<T>.WithoutManagedFields(change.Resource!));
                     if (_trigger.Fires(previous, change.Resource!))
                     {
                         enqueue(ObjectKey.Of(change.Resource!));

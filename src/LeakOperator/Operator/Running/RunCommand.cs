@@ -83,7 +83,7 @@ internal static class RunCommand
         services.AddSingleton(_ => new ControllerMetrics(Prometheus.Metrics.DefaultRegistry));
         services.AddSingleton<InjectionInventory>();
         services.AddSingleton(_ => new InjectionFactory(new LeakBudget(options.Budget)));
-        services.AddSingleton(sp => new CustomResourceClient<LeakTest>(sp.GetRequiredService<IKubernetes>(), LeakTest.Definition));
+        services.AddSingleton(sp => new CustomResourceClient<LeakTest>(sp.GetRequiredService<IKubernetes>(), LeakTest.Definition, fieldManager: Component));
         services.AddSingleton(sp => new EventRecorder(sp.GetRequiredService<IKubernetes>(), Component, options.Identity, sp.GetRequiredService<ILogger<EventRecorder>>()));
         services.AddSingleton<ReconcileRequests>();
         services.AddSingleton(sp => new LeakTestReconciler(
