@@ -17,10 +17,15 @@ public sealed class CustomResourceClient<T>(IKubernetes kubernetes, ResourceDefi
     public IKubernetes Kubernetes { get; } = kubernetes;
 
     /// <summary>Lists every object and returns the resourceVersion to start a watch from.</summary>
-    public async Task<(IReadOnlyList<T> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
+    /// <param name="fromWatchCache">
+    /// Any recent version will do (resourceVersion=0): the API server answers from its watch cache instead of a quorum
+    /// read of etcd, as client-go's reflector does for its first list. 1,000 LeakTests (3 MB) came in 0.09-0.16 s
+    /// that way, 0.48-0.56 s from etcd. The watch that follows from the list's version brings everything newer.
+    /// </param>
+    public async Task<(IReadOnlyList<T> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken, bool fromWatchCache = false)
     {
         var list = await Kubernetes.CustomObjects.ListClusterCustomObjectAsync<ResourceList<T>>(
-            Definition.Group, Definition.Version, Definition.Plural, cancellationToken: cancellationToken).ConfigureAwait(false);
+            Definition.Group, Definition.Version, Definition.Plural, resourceVersion: fromWatchCache ? "0" : null, cancellationToken: cancellationToken).ConfigureAwait(false);
         return (list.Items, list.Metadata?.ResourceVersion ?? "");
     }
 

@@ -28,6 +28,8 @@ public sealed partial class ResourceWatcher<T>(
     private readonly ReconcileTrigger _trigger = trigger ?? new ReconcileTrigger(ownFinalizer: null);
     private readonly string _resource = client.Definition.ToString();
 
+    private bool _listed;
+
     public WatchHealth Health { get; } = new();
 
     /// <summary>Watches until cancelled. Never returns early and never throws except on cancellation.</summary>
@@ -75,7 +77,10 @@ public sealed partial class ResourceWatcher<T>(
 
     private async Task<string> RelistAsync(CancellationToken cancellationToken)
     {
-        var (items, resourceVersion) = await client.ListAsync(cancellationToken).ConfigureAwait(false);
+        // The first list may come from the API server's watch cache; a relist after 410 Gone reads etcd, because the
+        // cache could be older than what this watcher has already seen.
+        var (items, resourceVersion) = await client.ListAsync(cancellationToken, fromWatchCache: !_listed).ConfigureAwait(false);
+        _listed = true;
         var gone = cache.ReplaceAll(items.Select(CustomResourceClient<T>.WithoutManagedFields));
         Health.Synced();
         LogListed(logger, _resource, items.Count, resourceVersion);

@@ -38,7 +38,13 @@ internal static class RunCommand
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(25));
+        builder.Services.Configure<HostOptions>(o =>
+        {
+            o.ShutdownTimeout = TimeSpan.FromSeconds(25);
+
+            // The controller lists while Kestrel binds, instead of after.
+            o.ServicesStartConcurrently = true;
+        });
         Compose(builder.Services, configuration, options);
         await using var app = builder.Build();
         ObservabilityEndpoints.Map(app, app.Services.GetRequiredService<InjectionInventory>(), () => app.Services.GetRequiredService<OperatorService>().Readiness());
