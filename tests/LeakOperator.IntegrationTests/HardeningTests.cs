@@ -47,8 +47,9 @@ public sealed class HardeningTests(ControlPlaneFixture fixture)
         Assert.True(held <= 150, $"{held} timer loops held against a budget of 150");
         Assert.Equal(200, (await op.GetAsync("/healthz")).Status);
         Assert.Equal(200, (await op.GetAsync("/readyz")).Status);
-        var events = await fixture.Admin.CoreV1.ListNamespacedEventAsync(ns);
-        Assert.Contains(events.Items, e => e.Reason == "Capped");
+
+        // Events are sent after the status write, by a background sender: wait for it.
+        await Eventually.True(async () => (await fixture.Admin.CoreV1.ListNamespacedEventAsync(ns)).Items.Any(e => e.Reason == "Capped"), "a Capped event is recorded", s_deadline);
     }
 
     [Fact]

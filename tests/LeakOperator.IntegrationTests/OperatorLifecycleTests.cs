@@ -47,9 +47,16 @@ public sealed class OperatorLifecycleTests(ControlPlaneFixture fixture)
 
         var (status, body) = await op.GetAsync("/readyz");
         Assert.True(status == 200, body);
-        var events = await fixture.Admin.CoreV1.ListNamespacedEventAsync(ns);
-        Assert.Contains(events.Items, e => e.Reason == "InjectionStarted" && e.InvolvedObject.Name == "task-leaky");
-        Assert.Contains(events.Items, e => e.Reason == "Holding" && e.InvolvedObject.Name == "task-leaky");
+
+        // Events are sent after the status write, by a background sender: wait for them.
+        await Eventually.True(
+            async () =>
+            {
+                var reasons = (await fixture.Admin.CoreV1.ListNamespacedEventAsync(ns)).Items.Where(e => e.InvolvedObject.Name == "task-leaky").Select(e => e.Reason).ToHashSet();
+                return reasons.Contains("InjectionStarted") && reasons.Contains("Holding");
+            },
+            "InjectionStarted and Holding events are recorded for task-leaky",
+            s_deadline);
     }
 
     [Fact]
