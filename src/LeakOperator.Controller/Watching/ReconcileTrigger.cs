@@ -4,7 +4,7 @@ using k8s.Models;
 namespace LeakOperator.Controller.Watching;
 
 /// <summary>
-/// Which watched changes need a reconcile (controller-runtime's predicates, fixed): spec (generation), deletion,
+/// Which watched changes need a reconcile (controller-runtime's predicates, built in): spec (generation), deletion,
 /// annotations and finalizers do; the controller's own writes of status and of its finalizer do not.
 /// </summary>
 /// <param name="ownFinalizer">The finalizer the controller adds; null if it adds none.</param>

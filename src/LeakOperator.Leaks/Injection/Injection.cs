@@ -14,7 +14,7 @@ public sealed class Injection : IAsyncDisposable
     /// <summary>
     /// How long a slow injection may go between steps. Below 4 units a second the driver steps about once per unit,
     /// up to this: 1,000 injections at 0.1/s wake the thread pool 500 times a second instead of 4,000 (measured: the
-    /// operator idled at 18-21 % of a core instead of 22-29 %), and their growth shows the same.
+    /// operator idled at 16-21 % of a core instead of 22-30 %), and their growth shows the same.
     /// </summary>
     public static readonly TimeSpan MaxStepInterval = TimeSpan.FromSeconds(2);
 
