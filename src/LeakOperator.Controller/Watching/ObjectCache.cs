@@ -5,7 +5,10 @@ using LeakOperator.Controller.Resources;
 
 namespace LeakOperator.Controller.Watching;
 
-/// <summary>The latest version of every watched object, as the watch last saw it.</summary>
+/// <summary>
+/// The latest version of every watched object, as the watch last saw it, without its managedFields (see
+/// <see cref="CustomResourceClient{T}.WithoutManagedFields"/>): nothing here reads them.
+/// </summary>
 public sealed class ObjectCache<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
@@ -20,6 +23,7 @@ public sealed class ObjectCache<T>
     /// <summary>Stores the object and returns the version it replaced, if any.</summary>
     public T? Upsert(T obj)
     {
+        CustomResourceClient<T>.WithoutManagedFields(obj);
         var key = ObjectKey.Of(obj);
         T? previous = null;
         _objects.AddOrUpdate(key, obj, (_, old) =>
@@ -35,7 +39,7 @@ public sealed class ObjectCache<T>
     /// <summary>Makes the cache exactly <paramref name="objects"/>; returns the keys that disappeared.</summary>
     public IReadOnlyList<ObjectKey> ReplaceAll(IEnumerable<T> objects)
     {
-        var fresh = objects.ToDictionary(ObjectKey.Of);
+        var fresh = objects.Select(CustomResourceClient<T>.WithoutManagedFields).ToDictionary(ObjectKey.Of);
         var gone = _objects.Keys.Where(key => !fresh.ContainsKey(key)).ToList();
         foreach (var key in gone)
         {

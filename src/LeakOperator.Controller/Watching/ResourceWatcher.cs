@@ -81,7 +81,7 @@ public sealed partial class ResourceWatcher<T>(
         // cache could be older than what this watcher has already seen.
         var (items, resourceVersion) = await client.ListAsync(cancellationToken, fromWatchCache: !_listed).ConfigureAwait(false);
         _listed = true;
-        var gone = cache.ReplaceAll(items.Select(CustomResourceClient<T>.WithoutManagedFields));
+        var gone = cache.ReplaceAll(items);
         Health.Synced();
         LogListed(logger, _resource, items.Count, resourceVersion);
 
@@ -124,7 +124,7 @@ public sealed partial class ResourceWatcher<T>(
                     resourceVersion = change.Resource!.Metadata.ResourceVersion ?? resourceVersion;
                     break;
                 default:
-                    var previous = cache.Upsert(CustomResourceClient<T>.WithoutManagedFields(change.Resource!));
+                    var previous = cache.Upsert(change.Resource!);
                     if (_trigger.Fires(previous, change.Resource!))
                     {
                         enqueue(ObjectKey.Of(change.Resource!));
