@@ -4,7 +4,8 @@
 // (status.observedGeneration = metadata.generation). No finalizer, no events, no injection: it is the floor a
 // controller of this shape costs, not a second LeakOperator. With -finalizer and -events it also does the other
 // writes LeakOperator does per object (a finalizer update first, one event through client-go's recorder), so the two
-// can be compared doing the same work.
+// can be compared doing the same work. With -status it writes the status given in a JSON file instead of only
+// observedGeneration, so that its objects are as large as LeakOperator's: the same work on the same objects.
 //
 // It is built inside Debian's kubernetes 1.20 source tree, against the client-go vendored there, by
 // scripts/go-reference.sh.
@@ -12,6 +13,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -22,6 +24,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/dynamic/dynamicinformer"
@@ -43,6 +46,7 @@ func main() {
 	workers := flag.Int("workers", 4, "concurrent reconciles")
 	finalizer := flag.String("finalizer", "", "when set, add this finalizer (an update) before the status write")
 	events := flag.Bool("events", false, "record one event per observed object")
+	statusFile := flag.String("status", "", "when set, a JSON file with the status to write (observedGeneration is set on top)")
 	flag.Parse()
 
 	config, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
@@ -66,7 +70,17 @@ func main() {
 		broadcaster.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: typed.CoreV1().Events("")})
 		recorder = broadcaster.NewRecorder(scheme.Scheme, corev1.EventSource{Component: "startup-reference"})
 	}
-	r := &reconciler{client: client, finalizer: *finalizer, recorder: recorder}
+	var status map[string]interface{}
+	if *statusFile != "" {
+		data, err := os.ReadFile(*statusFile)
+		if err != nil {
+			fail(err)
+		}
+		if err := json.Unmarshal(data, &status); err != nil {
+			fail(err)
+		}
+	}
+	r := &reconciler{client: client, finalizer: *finalizer, recorder: recorder, status: status}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -107,6 +121,7 @@ type reconciler struct {
 	client    dynamic.Interface
 	finalizer string
 	recorder  record.EventRecorder
+	status    map[string]interface{}
 }
 
 // process reconciles one key: writes status.observedGeneration when it lags metadata.generation.
@@ -144,6 +159,9 @@ func (r *reconciler) reconcile(ctx context.Context, updated *unstructured.Unstru
 			return err
 		}
 		updated = withFinalizer
+	}
+	if r.status != nil {
+		updated.Object["status"] = runtime.DeepCopyJSON(r.status)
 	}
 	if err := unstructured.SetNestedField(updated.Object, updated.GetGeneration(), "status", "observedGeneration"); err != nil {
 		return err
