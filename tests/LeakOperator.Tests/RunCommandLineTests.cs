@@ -31,6 +31,8 @@ public sealed class RunCommandLineTests
     [Theory]
     [InlineData("garbage: [", "did not find expected node content")]
     [InlineData(null, "not found")]
+    [InlineData("", "is empty")]
+    [InlineData("clusters: 5", "Exception during deserialization")]
     public void A_kubeconfig_that_cannot_be_read_is_reported_not_thrown(string? content, string problem)
     {
         string path = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}");

@@ -29,8 +29,8 @@ internal static class RunCommand
             return ExitCodes.BadUsage;
         }
 
-        // KubernetesClient takes about 0.4 s to read a kubeconfig the first time (its YAML loader's setup and the JIT):
-        // the web host is built meanwhile, on the other core.
+        // Reading the kubeconfig is slow the first time (YamlDotNet's setup and the JIT, see KubeconfigFile): the web host
+        // is built meanwhile, on the other core.
         var configuration = Task.Run(() => LoadConfiguration(options));
         var builder = ObservabilityEndpoints.CreateBuilder(Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null ? "http://0.0.0.0:8080" : null);
         builder.Logging.AddSimpleConsole(o =>
@@ -73,7 +73,7 @@ internal static class RunCommand
                 ?? Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
             return (kubeconfig is null && KubernetesClientConfiguration.IsInCluster()
                 ? KubernetesClientConfiguration.InClusterConfig()
-                : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig, options.Context), null);
+                : KubeconfigFile.BuildConfig(kubeconfig, options.Context), null);
         }
         catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or YamlDotNet.Core.YamlException)
         {
