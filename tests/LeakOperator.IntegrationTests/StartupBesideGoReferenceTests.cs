@@ -108,11 +108,11 @@ public sealed class StartupBesideGoReferenceTests(ControlPlaneFixture fixture, I
         var planeCpu = fixture.Plane.ControlPlaneCpu - planeCpuBefore;
         var apiAfter = await fixture.ScrapeApiServerAsync();
         double writes = Writes(apiAfter) - Writes(apiBefore);
-        var sample = await fixture.Admin.CustomObjects.GetNamespacedCustomObjectAsync(LeakTest.Group, LeakTest.Version, existing.Namespace, LeakTest.Plural, existing.Names[0]);
-        int objectBytes = ((JsonElement)sample).GetRawText().Length;
+        var sample = (JsonElement)await fixture.Admin.CustomObjects.GetNamespacedCustomObjectAsync(LeakTest.Group, LeakTest.Version, existing.Namespace, LeakTest.Plural, existing.Names[0]);
+        int objectBytes = sample.GetRawText().Length;
         if (who == Contender.LeakOperator)
         {
-            await File.WriteAllTextAsync(_leakOperatorStatus, ((JsonElement)sample).GetProperty("status").GetRawText());
+            await File.WriteAllTextAsync(_leakOperatorStatus, sample.GetProperty("status").GetRawText());
         }
 
         return new Run(observation.At(0), observation.At(0.5), observation.Ended, peak, cpu, planeCpu, writes / ExistingLeakTests.Count, objectBytes, observation.Pending.Count);
