@@ -10,16 +10,20 @@ public sealed class LabCommandLineTests
     [InlineData("--port 70000", "--port must be a whole number from 0 to 65535")]
     [InlineData("--scenario forgot-stop", "--scenario must be one of unstopped, lost-stop, early-return, double-stop, tick-after-stop, cancel-without-dispose, reconcile-storm; got 'forgot-stop'")]
     [InlineData("--scenario lost-stop --leak memory", "--scenario races task leaks; it cannot be combined with --leak memory")]
-    [InlineData("--bogus 1", "unknown option --bogus")]
-    [InlineData("--json", "option --json needs a value")]
-    [InlineData("stray", "unexpected argument 'stray'")]
+    [InlineData("--bogus 1", "Unrecognized command or argument '--bogus'")]
+    [InlineData("--json", "Required argument missing for option: '--json'")]
+    [InlineData("stray", "Unrecognized command or argument 'stray'")]
+    [InlineData("--json /nonexistent-dir/x.json", "--json /nonexistent-dir/x.json: the directory /nonexistent-dir does not exist")]
+    [InlineData("--html /tmp", "--html /tmp: is a directory; give a file name inside it")]
+    [InlineData("--duration=2", "--duration must be a whole number from 5 to 3600; got '2'")]
     public async Task Bad_lab_options_exit_2_with_a_message_that_says_what_to_fix(string arguments, string message)
     {
         await using var lab = OperatorProcess.Start(["lab", .. arguments.Split(' ')]);
 
         Assert.Equal(2, await lab.ExitCodeAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains(message, lab.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Usage: LeakOperator lab", lab.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Run 'LeakOperator lab --help' to see the options.", lab.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", lab.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -27,7 +31,32 @@ public sealed class LabCommandLineTests
     {
         await using var process = OperatorProcess.Start("frobnicate");
         Assert.Equal(2, await process.ExitCodeAsync(TimeSpan.FromSeconds(30)));
-        Assert.Contains("unknown command 'frobnicate'", process.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Unrecognized command or argument 'frobnicate'", process.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("--help")]
+    public async Task Bare_or_with_help_it_lists_the_commands_and_exits_0(params string[] args)
+    {
+        await using var process = OperatorProcess.Start(args);
+        Assert.Equal(0, await process.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        Assert.Matches(@"(?m)^\s+lab\s+Race each leak", process.Stdout);
+        Assert.Matches(@"(?m)^\s+run\s+Run the operator", process.Stdout);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_exits_2_with_the_reason_and_no_stack_trace()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        await using var lab = OperatorProcess.Start("lab", $"--port={port}", "--duration", "5");
+
+        Assert.Equal(2, await lab.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains($"cannot serve /metrics: Failed to bind to address http://127.0.0.1:{port}: address already in use", lab.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", lab.Stderr + lab.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using LeakOperator.CommandLine;
 using LeakOperator.Operator;
 using LeakOperator.Operator.Running;
 
@@ -8,24 +9,50 @@ public sealed class RunCommandLineTests
     [Fact]
     public void Defaults_are_eight_workers_and_status_refreshes_paced_to_twenty_a_second()
     {
-        var options = RunOptions.Parse([], out string? error, out bool help);
+        var options = Parse();
 
-        Assert.Null(error);
-        Assert.False(help);
-        Assert.Equal(8, options!.Workers);
+        Assert.Equal(8, options.Workers);
         Assert.Equal(StatusPacing.DefaultRefreshesPerSecond, options.StatusRefreshesPerSecond);
+        Assert.True(options.LeaderElect);
+    }
+
+    [Theory]
+    [InlineData("--workers=3 --leader-elect=false --budget-memory-mib=64 --budget-timer-loops=10 --budget-connections=5 --status-refreshes-per-second=7")]
+    [InlineData("--workers 3 --leader-elect false --budget-memory-mib 64 --budget-timer-loops 10 --budget-connections 5 --status-refreshes-per-second 7")]
+    public void Options_are_read_as_name_equals_value_and_as_name_space_value(string arguments)
+    {
+        var options = Parse(arguments.Split(' '));
+
+        Assert.Equal(3, options.Workers);
+        Assert.False(options.LeaderElect);
+        Assert.Equal(7, options.StatusRefreshesPerSecond);
+        Assert.Equal(new(64, 10, 5), options.Budget);
+    }
+
+    [Fact]
+    public void A_bare_leader_elect_means_true_as_in_kubebuilder()
+    {
+        Assert.True(Parse("--leader-elect", "--workers", "2").LeaderElect);
     }
 
     [Theory]
     [InlineData("--status-refreshes-per-second 0", "--status-refreshes-per-second must be a whole number from 1 to 10000; got '0'")]
-    [InlineData("--workers 65", "--workers must be a whole number from 1 to 64; got '65'")]
+    [InlineData("--workers=65", "--workers must be a whole number from 1 to 64; got '65'")]
     [InlineData("--budget-connections -1", "--budget-connections must be a whole number from 0 to 100000; got '-1'")]
+    [InlineData("--kubeconfig /nonexistent/kubeconfig", "--kubeconfig /nonexistent/kubeconfig does not exist")]
     public void Bad_run_options_say_what_to_fix(string arguments, string message)
     {
-        var options = RunOptions.Parse(arguments.Split(' '), out string? error, out _);
+        var parse = new LeakOperatorCommandLine().Parse(["run", .. arguments.Split(' ')]);
 
-        Assert.Null(options);
-        Assert.Equal(message, error);
+        Assert.Equal([message], parse.Errors.Select(e => e.Message));
+    }
+
+    private static RunOptions Parse(params string[] arguments)
+    {
+        var commandLine = new LeakOperatorCommandLine();
+        var parse = commandLine.Parse(["run", .. arguments]);
+        Assert.Empty(parse.Errors);
+        return commandLine.Run.Bind(parse);
     }
 
     [Theory]
@@ -43,7 +70,7 @@ public sealed class RunCommandLineTests
 
         try
         {
-            var options = RunOptions.Parse([], out _, out _)! with { Kubeconfig = path };
+            var options = Parse() with { Kubeconfig = path };
 
             var (config, reported) = RunCommand.LoadConfiguration(options);
 

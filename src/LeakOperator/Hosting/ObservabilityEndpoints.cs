@@ -36,6 +36,7 @@ internal static class ObservabilityEndpoints
 
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        WebStart.Prepare(builder);
         return builder;
     }
 

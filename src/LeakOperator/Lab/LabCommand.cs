@@ -8,28 +8,19 @@ namespace LeakOperator.Lab;
 /// <summary>`LeakOperator lab`: the race of leaky against safe, with /metrics served while it runs.</summary>
 internal static class LabCommand
 {
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(LabOptions options, CancellationToken cancellationToken)
     {
-        var options = LabOptions.Parse(args, out string? error, out bool help);
-        if (help)
-        {
-            Console.Out.WriteLine(LabOptions.Usage);
-            return 0;
-        }
-
-        if (options is null)
-        {
-            await Console.Error.WriteLineAsync($"lab: {error}\n\n{LabOptions.Usage}").ConfigureAwait(false);
-            return ExitCodes.BadUsage;
-        }
-
         var inventory = new InjectionInventory();
         var factory = new InjectionFactory(new LeakBudget(new LeakBudgetLimits()));
         var builder = ObservabilityEndpoints.CreateBuilder($"http://127.0.0.1:{options.Port}");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         await using var web = builder.Build();
         ObservabilityEndpoints.Map(web, inventory, () => (true, "lab running"));
-        await web.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (await WebStart.StartAsync(web, cancellationToken).ConfigureAwait(false) is { } bindProblem)
+        {
+            await Console.Error.WriteLineAsync($"LeakOperator lab: cannot serve /metrics: {bindProblem} Choose another --port, or 0 for a free one.").ConfigureAwait(false);
+            return ExitCodes.BadUsage;
+        }
 
         var console = AnsiConsole.Console;
         if (!console.Profile.Capabilities.Interactive)

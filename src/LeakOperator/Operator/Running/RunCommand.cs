@@ -14,21 +14,8 @@ internal static class RunCommand
 {
     public const string Component = "leak-operator";
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(RunOptions options, CancellationToken cancellationToken)
     {
-        var options = RunOptions.Parse(args, out string? error, out bool help);
-        if (help)
-        {
-            Console.Out.WriteLine(RunOptions.Usage);
-            return ExitCodes.Ok;
-        }
-
-        if (options is null)
-        {
-            await Console.Error.WriteLineAsync($"run: {error}\n\n{RunOptions.Usage}").ConfigureAwait(false);
-            return ExitCodes.BadUsage;
-        }
-
         // Reading the kubeconfig is slow the first time (YamlDotNet's setup and the JIT, see KubeconfigFile): the web host
         // is built meanwhile, on the other core.
         var configuration = Task.Run(() => LoadConfiguration(options));
@@ -55,7 +42,11 @@ internal static class RunCommand
             return ExitCodes.BadUsage;
         }
 
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (await WebStart.StartAsync(app, cancellationToken).ConfigureAwait(false) is { } bindProblem)
+        {
+            await Console.Error.WriteLineAsync($"LeakOperator run: cannot serve /metrics: {bindProblem} Set ASPNETCORE_URLS to a free address.").ConfigureAwait(false);
+            return ExitCodes.BadUsage;
+        }
         Console.Out.WriteLine($"LeakOperator run: {options.Identity} serving {ObservabilityEndpoints.ListeningAddress(app)}/metrics, watching {LeakTest.Definition} at {config.Host}");
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Ok;
