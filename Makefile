@@ -30,12 +30,17 @@ test: test-tools ## Run every test; ends with "Tests: N passed, N failed, N skip
 	scripts/run-tests.sh
 
 .PHONY: test-tools
-test-tools: ## Provision what the tests drive: etcd + kube-apiserver, the Go reference controller, Helm 3 and 4, Prometheus, dotnet-counters/trace/dump (cached)
+test-tools: ## Provision what the tests drive: the Kubernetes binaries (one build, cached), etcd, the Go reference controller, Helm 3 and 4, Prometheus, dotnet-counters/trace/dump
+	scripts/kubernetes-binaries.sh > /dev/null
 	scripts/envtest-assets.sh > /dev/null
 	scripts/go-reference.sh > /dev/null
 	scripts/helm-tools.sh > /dev/null
 	scripts/prometheus.sh > /dev/null
 	scripts/dotnet-tools.sh > /dev/null
+
+.PHONY: e2e
+e2e: test-tools ## Only the tests on the real node: the chart installed by Helm 3 and 4, pods, failover, SIGTERM, memory, Prometheus, uninstall
+	scripts/run-tests.sh --node-only
 
 .PHONY: bench
 bench: test-tools ## Run the benchmarks and print their tables: SafeTicker (BenchmarkDotNet), then the storm, startup and release against a real API server
@@ -71,6 +76,23 @@ manifests: ## Copy the CRD (config/crd) and the dashboard (deploy/grafana) into 
 verify-manifests: ## Check config/ builds, and the CRD, chart and C# model agree
 	kubectl kustomize config/default > /dev/null
 	dotnet test tests/LeakOperator.Tests --nologo --filter CrdModelTests
+
+##@ A real node on this machine (no Docker: containerd + kubelet in a network namespace; needs root)
+
+.PHONY: node-up
+node-up: ## Start a single-node cluster and import the operator image; then: scripts/node-exec.sh kubectl get nodes
+	scripts/node-up.sh
+	scripts/node-import-image.sh "$$(scripts/operator-image.sh | tail -n 1)" > /dev/null
+
+.PHONY: node-deploy
+node-deploy: ## Install the chart on the node (replicaCount=2) and apply the samples
+	scripts/node-exec.sh $$(scripts/helm-tools.sh | tail -n 1 | cut -d' ' -f2) upgrade --install leak-operator $(CURDIR)/charts/leak-operator \
+		-n $(NAMESPACE) --create-namespace --set image.tag=dev --set replicaCount=2 --wait
+	scripts/node-exec.sh kubectl apply -f $(CURDIR)/config/samples/
+
+.PHONY: node-down
+node-down: ## Stop the node and remove everything it made (namespace, cgroups, state)
+	scripts/node-down.sh
 
 ##@ kind (needs Docker, kind and Helm)
 

@@ -3,7 +3,8 @@
 # Docker and without downloads from outside the package registries:
 #   - KUBEBUILDER_ASSETS set (a folder with etcd and kube-apiserver): used as it is;
 #   - otherwise etcd comes from Debian's etcd-server package and kube-apiserver is built once from Debian's
-#     kubernetes source package (1.20.2), cached outside the repo in $LEAKOPERATOR_CACHE (default ~/.cache/leakoperator).
+#     kubernetes source package (1.20.2) by scripts/kubernetes-binaries.sh, with the real node's binaries, cached
+#     outside the repo in $LEAKOPERATOR_CACHE (default ~/.cache/leakoperator).
 # Prints the assets folder on the last line of stdout. Progress goes to stderr.
 set -euo pipefail
 
@@ -29,23 +30,9 @@ if [[ ! -x "$assets/etcd" ]]; then
 fi
 
 if [[ ! -x "$assets/kube-apiserver" ]]; then
-  work="$cache/envtest/build"
-  kubernetes_source "$work"
-  log "building kube-apiserver (about 9 minutes on 2 cores, once)"
-  (
-    cd "$work/.go/src/k8s.io/kubernetes"
-    export GOPATH="$work/.go" GO111MODULE=off GOFLAGS=-mod=vendor GOCACHE="$work/.gocache"
-    unset GOFLAGS
-    make WHAT=cmd/kube-apiserver >&2 &
-    build=$!
-    while kill -0 "$build" 2>/dev/null; do sleep 30; log "still building… $(date +%T)"; done
-    wait "$build"
-  )
-  built=$(find "$work/src/_output" -type f -name kube-apiserver -perm -u+x | head -n 1)
-  [[ -n "$built" ]] || { log "the build produced no kube-apiserver"; exit 1; }
-  cp "$built" "$assets/kube-apiserver"
-  rm -rf "$work"
-  log "kube-apiserver cached in $assets"
+  # Built with the node's binaries in one make (scripts/kubernetes-binaries.sh), and cached with them.
+  kubernetes=$("$(dirname "$0")/kubernetes-binaries.sh" | tail -n 1)
+  ln -sf "$kubernetes/kube-apiserver" "$assets/kube-apiserver"
 fi
 
 "$assets/kube-apiserver" --version >&2 || true

@@ -70,6 +70,62 @@ public sealed class ChartTests(ControlPlaneFixture fixture)
         Assert.DoesNotContain(roles.Items, r => r.Metadata.Name == fullname);
     }
 
+    /// <summary>
+    /// The Deployment's container as rendered (defaults, and two replicas), started as the image would: the Dockerfile's
+    /// entrypoint with exactly the rendered args and the rendered environment. Only what the node supplies is
+    /// supplied here: the pod's name and namespace, the API server (KUBECONFIG instead of the in-cluster config) and a
+    /// free port instead of 8080. Today's chart passes --name=value; an option reader that took only --name value
+    /// crash-looped every pod.
+    /// </summary>
+    [Fact]
+    public async Task The_rendered_Deployment_args_start_two_replicas_that_become_ready()
+    {
+        var (code, manifests, error) = await Tools.RunAsync(await Tools.HelmAsync(4), ["template", "lo", s_chart, "--set", "replicaCount=2"]);
+        Assert.True(code == 0, error);
+        var deployment = KubernetesYaml.LoadAllFromString(manifests).OfType<V1Deployment>().Single();
+        Assert.Equal(2, deployment.Spec.Replicas);
+        var container = deployment.Spec.Template.Spec.Containers.Single();
+        Assert.Null(container.Command);
+        Assert.Contains(container.Args, a => a.StartsWith("--workers=", StringComparison.Ordinal));
+        var environment = container.Env.Where(e => e.Value is not null).ToDictionary(e => e.Name, e => e.Value);
+        Assert.Contains("DOTNET_GCHeapHardLimit", environment.Keys);
+
+        var replicas = new List<OperatorProcess>();
+        try
+        {
+            foreach (string pod in new[] { "lo-leak-operator-a", "lo-leak-operator-b" })
+            {
+                replicas.Add(OperatorProcess.Start(
+                    new Dictionary<string, string>(environment)
+                    {
+                        ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+                        ["POD_NAME"] = pod,
+                        ["POD_NAMESPACE"] = ControlPlaneFixture.OperatorNamespace,
+                        ["KUBECONFIG"] = fixture.Plane.OperatorKubeconfig,
+                    },
+                    [.. container.Args]));
+            }
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            foreach (var replica in replicas)
+            {
+                string metrics = await replica.WaitForOutput(RunningOperator.ServingLine(), TimeSpan.FromSeconds(60));
+                await Eventually.True(
+                    async () => (await http.GetAsync(metrics.Replace("/metrics", "/readyz", StringComparison.Ordinal))).IsSuccessStatusCode,
+                    () => $"a replica started with the rendered args is ready.\nstdout:\n{replica.Stdout}\nstderr:\n{replica.Stderr}",
+                    TimeSpan.FromSeconds(60));
+                Assert.False(replica.HasExited);
+            }
+        }
+        finally
+        {
+            foreach (var replica in replicas)
+            {
+                await replica.DisposeAsync();
+            }
+        }
+    }
+
     [Theory]
     [InlineData("budget.memoryMiB=-1", "memoryMiB")]
     [InlineData("budget.connections=-5", "connections")]

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using LeakOperator.IntegrationTests.ControlPlane;
 using LeakOperator.Operator.Api;
 using LeakOperator.TestSupport;
@@ -14,7 +12,7 @@ namespace LeakOperator.IntegrationTests;
 /// safe LeakTest ran: each must succeed and return data, and the leak-growth panel must show leaky rising, safe flat.
 /// </summary>
 [Collection(ControlPlaneGroup.Name)]
-public sealed partial class DashboardTests(ControlPlaneFixture fixture)
+public sealed class DashboardTests(ControlPlaneFixture fixture)
 {
     private const string PrometheusBinary = "/usr/bin/prometheus";
 
@@ -30,54 +28,34 @@ public sealed partial class DashboardTests(ControlPlaneFixture fixture)
         await using var prometheus = await Prometheus.StartAsync(op.MetricsUrl);
 
         await Eventually.True(
-            async () => await prometheus.CountAsync($"count_over_time(leakoperator_leaked_units{{name=\"loops-leaky\"}}[1m]) >= 20") == 1,
+            async () => await prometheus.Api.CountAsync($"count_over_time(leakoperator_leaked_units{{name=\"loops-leaky\"}}[1m]) >= 20") == 1,
             "Prometheus has 20 s of the operator's samples",
             TimeSpan.FromSeconds(90),
             TimeSpan.FromSeconds(1));
 
-        using var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Repository.PathOf("deploy", "grafana", "leak-operator.json")));
         var exported = await op.ScrapeAsync();
-        var panels = dashboard.RootElement.GetProperty("panels").EnumerateArray().ToList();
-        foreach (var panel in panels)
+        foreach (var (panel, expr) in DashboardQueries.Panels(ns))
         {
-            foreach (var target in panel.GetProperty("targets").EnumerateArray())
+            foreach (string name in DashboardQueries.MetricNames(expr))
             {
-                string expr = Substitute(target.GetProperty("expr").GetString()!, ns);
-                foreach (Match metric in MetricName().Matches(expr))
-                {
-                    string name = HistogramPart().Replace(metric.Value, "");
-                    Assert.True(exported.Contains($"# TYPE {name} ", StringComparison.Ordinal), $"panel '{panel.GetProperty("title")}' uses {name}, which the operator does not export");
-                }
-
-                Assert.True(await prometheus.CountAsync(expr) > 0, $"panel '{panel.GetProperty("title")}' query returned no data: {expr}");
+                Assert.True(exported.Contains($"# TYPE {name} ", StringComparison.Ordinal), $"panel '{panel}' uses {name}, which the operator does not export");
             }
+
+            Assert.True(await prometheus.Api.CountAsync(expr) > 0, $"panel '{panel}' query returned no data: {expr}");
         }
 
-        foreach (var variable in dashboard.RootElement.GetProperty("templating").GetProperty("list").EnumerateArray().Where(v => v.GetProperty("type").GetString() == "query"))
+        foreach (var (variable, selector) in DashboardQueries.Variables(ns))
         {
-            string selector = LabelValues().Match(variable.GetProperty("definition").GetString()!).Groups[1].Value;
-            Assert.True(await prometheus.CountAsync($"count({Substitute(selector, ns)})") > 0, $"variable {variable.GetProperty("name")} has no values");
+            Assert.True(await prometheus.Api.CountAsync($"count({selector})") > 0, $"variable {variable} has no values");
         }
 
         // The leak-growth panel, over the last 20 s: the leaky line climbs, the safe one is flat.
-        string growth = Substitute(panels[0].GetProperty("targets")[0].GetProperty("expr").GetString()!, ns);
-        var series = await prometheus.RangeAsync(growth, TimeSpan.FromSeconds(20));
+        var series = await prometheus.Api.RangeAsync(DashboardQueries.Growth(ns), TimeSpan.FromSeconds(20));
         var leaky = series.Single(s => s.Name == "loops-leaky").Values;
         var safe = series.Single(s => s.Name == "loops-safe").Values;
         Assert.True(leaky[^1] - leaky[0] >= 100, $"leaky rose only from {leaky[0]} to {leaky[^1]}");
         Assert.True(safe.Max() - safe.Min() <= 1, $"safe moved between {safe.Min()} and {safe.Max()}");
     }
-
-    private static string Substitute(string expr, string ns) => expr.Replace("$namespace", ns, StringComparison.Ordinal).Replace("$leaktest", ".*", StringComparison.Ordinal);
-
-    [GeneratedRegex(@"\b(leakoperator_[a-z_]+|controller_runtime_[a-z_]+|workqueue_[a-z_]+|process_[a-z_]+)\b")]
-    private static partial Regex MetricName();
-
-    [GeneratedRegex("_(bucket|sum|count)$")]
-    private static partial Regex HistogramPart();
-
-    [GeneratedRegex(@"label_values\((.*),\s*\w+\)$")]
-    private static partial Regex LabelValues();
 
     /// <summary>Debian's Prometheus on a free loopback port, scraping one target every second.</summary>
     private sealed class Prometheus : IAsyncDisposable
@@ -124,26 +102,12 @@ public sealed partial class DashboardTests(ControlPlaneFixture fixture)
             return prometheus;
         }
 
-        /// <summary>Runs an instant query; fails unless it succeeds; returns how many series it gave.</summary>
-        public async Task<int> CountAsync(string expr)
+        /// <summary>Its HTTP API; an error's body (e.g. a bad query's message) is returned like any other.</summary>
+        public PrometheusApi Api => new(async path =>
         {
-            using var response = await _http.GetAsync($"api/v1/query?query={Uri.EscapeDataString(expr)}");
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            Assert.True(body.RootElement.GetProperty("status").GetString() == "success", $"query failed: {expr}: {body.RootElement}");
-            return body.RootElement.GetProperty("data").GetProperty("result").GetArrayLength();
-        }
-
-        public async Task<List<(string Name, double[] Values)>> RangeAsync(string expr, TimeSpan window)
-        {
-            var end = DateTimeOffset.UtcNow;
-            var url = $"api/v1/query_range?query={Uri.EscapeDataString(expr)}&start={(end - window).ToUnixTimeSeconds()}&end={end.ToUnixTimeSeconds()}&step=1";
-            using var response = await _http.GetAsync(url);
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            Assert.Equal("success", body.RootElement.GetProperty("status").GetString());
-            return [.. body.RootElement.GetProperty("data").GetProperty("result").EnumerateArray().Select(series => (
-                series.GetProperty("metric").GetProperty("name").GetString()!,
-                series.GetProperty("values").EnumerateArray().Select(v => double.Parse(v[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture)).ToArray()))];
-        }
+            using var response = await _http.GetAsync(path);
+            return await response.Content.ReadAsStringAsync();
+        });
 
         public async ValueTask DisposeAsync()
         {

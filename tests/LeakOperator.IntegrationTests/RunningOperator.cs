@@ -68,5 +68,5 @@ public sealed partial class RunningOperator : IAsyncDisposable
     }
 
     [GeneratedRegex(@"serving (http://127\.0\.0\.1:\d+/metrics)")]
-    private static partial Regex ServingLine();
+    internal static partial Regex ServingLine();
 }

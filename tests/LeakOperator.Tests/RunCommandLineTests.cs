@@ -72,7 +72,7 @@ public sealed class RunCommandLineTests
         {
             var options = Parse() with { Kubeconfig = path };
 
-            var (config, reported) = RunCommand.LoadConfiguration(options);
+            var (config, reported, _) = RunCommand.LoadConfiguration(options.Kubeconfig, options.Context);
 
             Assert.Null(config);
             Assert.Contains(problem, reported, StringComparison.Ordinal);

@@ -76,6 +76,11 @@ public sealed partial class LeaderElectedRunner(IKubernetes kubernetes, LeaderEl
                 {
                     metrics.Leading(options.LeaseName, false);
                     LogLost(logger, options.Identity);
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        // A graceful stop (SIGTERM): the work has released everything, so hand the lease on now.
+                        await LeaseRelease.ReleaseAsync(kubernetes, options, logger).ConfigureAwait(false);
+                    }
                 }
             }
 

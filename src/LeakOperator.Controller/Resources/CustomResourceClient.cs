@@ -97,6 +97,21 @@ public sealed class CustomResourceClient<T>(IKubernetes kubernetes, ResourceDefi
         }
     }
 
+    /// <summary>Deletes one object; false if it was already gone.</summary>
+    public async Task<bool> DeleteAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Kubernetes.CustomObjects.DeleteNamespacedCustomObjectAsync(
+                Definition.Group, Definition.Version, key.Namespace, Definition.Plural, key.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Replaces the object (metadata and spec); fails with 409 if its resourceVersion is stale. Sent without its
     /// managedFields (see <see cref="WithoutManagedFields"/>).

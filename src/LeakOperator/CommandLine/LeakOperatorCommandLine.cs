@@ -17,6 +17,7 @@ internal sealed class LeakOperatorCommandLine
         {
             Lab.Command,
             Run.Command,
+            Cleanup.Command,
         };
 
         // Without a command, the help (not System.CommandLine's "Required command was not provided").
@@ -28,6 +29,8 @@ internal sealed class LeakOperatorCommandLine
     public LabCommandLine Lab { get; } = new();
 
     public RunCommandLine Run { get; } = new();
+
+    public CleanupCommandLine Cleanup { get; } = new();
 
     public ParseResult Parse(IReadOnlyList<string> args) => Root.Parse(args);
 

@@ -18,7 +18,7 @@ internal static class RunCommand
     {
         // Reading the kubeconfig is slow the first time (YamlDotNet's setup and the JIT, see KubeconfigFile): the web host
         // is built meanwhile, on the other core.
-        var configuration = Task.Run(() => LoadConfiguration(options));
+        var configuration = Task.Run(() => LoadConfiguration(options.Kubeconfig, options.Context));
         var builder = ObservabilityEndpoints.CreateBuilder(Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null ? "http://0.0.0.0:8080" : null);
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -35,7 +35,7 @@ internal static class RunCommand
         Compose(builder.Services, configuration, options);
         await using var app = builder.Build();
         ObservabilityEndpoints.Map(app, app.Services.GetRequiredService<InjectionInventory>(), () => app.Services.GetRequiredService<OperatorService>().Readiness());
-        var (config, problem) = await configuration.ConfigureAwait(false);
+        var (config, problem, source) = await configuration.ConfigureAwait(false);
         if (config is null)
         {
             await Console.Error.WriteLineAsync($"run: no usable Kubernetes configuration: {problem}").ConfigureAwait(false);
@@ -47,7 +47,7 @@ internal static class RunCommand
             await Console.Error.WriteLineAsync($"LeakOperator run: cannot serve /metrics: {bindProblem} Set ASPNETCORE_URLS to a free address.").ConfigureAwait(false);
             return ExitCodes.BadUsage;
         }
-        Console.Out.WriteLine($"LeakOperator run: {options.Identity} serving {ObservabilityEndpoints.ListeningAddress(app)}/metrics, watching {LeakTest.Definition} at {config.Host}");
+        Console.Out.WriteLine($"LeakOperator run: {options.Identity} serving {ObservabilityEndpoints.ListeningAddress(app)}/metrics, watching {LeakTest.Definition} at {config.Host} (config: {source})");
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Ok;
     }
@@ -56,24 +56,25 @@ internal static class RunCommand
     /// Like kubectl: --kubeconfig, else the first file in $KUBECONFIG, else in-cluster, else ~/.kube/config. A missing or
     /// malformed file is a problem to report, not a crash.
     /// </summary>
-    internal static (KubernetesClientConfiguration? Config, string? Problem) LoadConfiguration(RunOptions options)
+    /// <returns>The configuration, or why there is none; and where it came from, for the start line.</returns>
+    internal static (KubernetesClientConfiguration? Config, string? Problem, string Source) LoadConfiguration(string? kubeconfigOption, string? context)
     {
+        string? kubeconfig = kubeconfigOption
+            ?? Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        bool inCluster = kubeconfig is null && KubernetesClientConfiguration.IsInCluster();
+        string source = inCluster ? "in-cluster, service account token" : $"kubeconfig {kubeconfig ?? "~/.kube/config"}";
         try
         {
-            string? kubeconfig = options.Kubeconfig
-                ?? Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-            return (kubeconfig is null && KubernetesClientConfiguration.IsInCluster()
-                ? KubernetesClientConfiguration.InClusterConfig()
-                : KubeconfigFile.BuildConfig(kubeconfig, options.Context), null);
+            return (inCluster ? KubernetesClientConfiguration.InClusterConfig() : KubeconfigFile.BuildConfig(kubeconfig, context), null, source);
         }
         catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or YamlDotNet.Core.YamlException)
         {
-            return (null, e.Message);
+            return (null, e.Message, source);
         }
     }
 
     /// <param name="configuration">Loaded before the host starts (RunAsync awaits it), so the client's factory never waits.</param>
-    private static void Compose(IServiceCollection services, Task<(KubernetesClientConfiguration? Config, string? Problem)> configuration, RunOptions options)
+    private static void Compose(IServiceCollection services, Task<(KubernetesClientConfiguration? Config, string? Problem, string Source)> configuration, RunOptions options)
     {
         services.AddSingleton<IKubernetes>(_ => new Kubernetes(configuration.Result.Config!));
         services.AddSingleton(TimeProvider.System);
