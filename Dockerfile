@@ -6,7 +6,8 @@ ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
 # Build: the SDK image restores and publishes the operator.
 FROM ${SDK_IMAGE} AS build
 WORKDIR /src
-COPY global.json Directory.Build.props Directory.Packages.props ./
+# .editorconfig carries the analyzer settings the build (warnings as errors) depends on.
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ src/
 RUN dotnet publish src/LeakOperator/LeakOperator.csproj -c Release -o /app /p:UseAppHost=false
 

@@ -5,10 +5,6 @@ using LeakOperator.Leaks.Readings;
 HttpClientConnections.Start();
 
 using var shutdown = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    shutdown.Cancel();
-};
+ShutdownSignals.Register(shutdown);
 
 return await new LeakOperatorCommandLine().InvokeAsync(args, shutdown.Token);

@@ -96,7 +96,8 @@ public sealed partial class LeaderOnNodeTests(NodeFixture node)
             return (null, "");
         });
         int mostInjecting = 0;
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        bool reinjected = false;
+        while (!reinjected && clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             // The standby, or the pod the ReplicaSet starts in the leader's place, may win the lease. The others are read
             // first: if one already injects and the old leader still does after, both held the same LeakTests.
@@ -108,14 +109,12 @@ public sealed partial class LeaderOnNodeTests(NodeFixture node)
 
             double leaderUnits = LeakTests.Units(await ChartRelease.ScrapeAsync(leader) ?? "", ns, "task-leaky");
             mostInjecting = Math.Max(mostInjecting, othersUnits.Values.Count(u => u > 0) + (leaderUnits > 0 ? 1 : 0));
-            if (handover.IsCompleted && othersUnits.GetValueOrDefault((await handover).Holder) > 0)
-            {
-                break;
-            }
+            reinjected = handover.IsCompleted && othersUnits.GetValueOrDefault((await handover).Holder) > 0;
         }
 
         var (handedOver, newLeader) = await handover;
         Assert.True(handedOver is not null, "another pod took the lease within 60 s");
+        Assert.True(reinjected, $"the new leader {newLeader} injects the running LeakTests again");
         Assert.Equal(1, mostInjecting);
         Assert.Equal(0, await logs.ExitCodeAsync(TimeSpan.FromSeconds(40)));
         string leaderLog = logs.Stdout;

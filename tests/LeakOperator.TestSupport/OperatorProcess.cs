@@ -124,6 +124,9 @@ public sealed class OperatorProcess : IAsyncDisposable
     /// <summary>Asks it to stop as Kubernetes does (SIGTERM).</summary>
     public void Terminate() => System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
+    /// <summary>Ctrl-C, as a terminal sends it (SIGINT).</summary>
+    public void Interrupt() => System.Diagnostics.Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
     /// <summary>Ends it at once, as a crash or a SIGKILL would.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

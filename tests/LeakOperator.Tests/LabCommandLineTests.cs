@@ -69,4 +69,23 @@ public sealed class LabCommandLineTests
             Assert.Contains(option, lab.Stdout, StringComparison.Ordinal);
         }
     }
+
+    [Theory]
+    [InlineData("LeakOperator lab --leak ", "all,http-conn,memory,task")]
+    [InlineData("LeakOperator run --budget-t", "--budget-timer-loops")]
+    [InlineData("LeakOperator cl", "cleanup")]
+    public async Task Bash_completion_asks_the_program_itself(string line, string expected)
+    {
+        string program = Path.Combine(AppContext.BaseDirectory, "LeakOperator");
+        string script = $$"""
+            . '{{Repository.PathOf("scripts", "completion.bash")}}'
+            COMP_LINE='{{line}}'; COMP_POINT=${#COMP_LINE}; read -r -a COMP_WORDS <<< "$COMP_LINE"; COMP_WORDS[0]='{{program}}'
+            _leakoperator_complete
+            printf '%s\n' "${COMPREPLY[@]}"
+            """;
+        await using var bash = OperatorProcess.StartExecutable("bash", ["-c", script]);
+
+        Assert.Equal(0, await bash.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(expected, string.Join(',', bash.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
 }

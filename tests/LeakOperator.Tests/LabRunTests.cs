@@ -8,6 +8,41 @@ namespace LeakOperator.Tests;
 /// <summary>The first thing a newcomer runs, run for real: a short lab in its own process.</summary>
 public sealed partial class LabRunTests
 {
+    /// <summary>Ctrl-C or SIGTERM mid-run: injection ends early, everything is released, the summary and reports still come.</summary>
+    [Theory]
+    [InlineData("INT", 130)]
+    [InlineData("TERM", 143)]
+    public async Task A_signal_ends_the_lab_early_with_its_summary_and_reports(string signal, int exitCode)
+    {
+        string dir = Directory.CreateTempSubdirectory("lab-signal-").FullName;
+        string json = Path.Combine(dir, "lab.json");
+        string html = Path.Combine(dir, "lab.html");
+        await using var lab = OperatorProcess.Start("lab", "--duration", "600", "--leak", "task", "--json", json, "--html", html);
+        string metricsUrl = await lab.WaitForOutput(MetricsLine(), TimeSpan.FromSeconds(60));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        await Eventually.True(async () => TaskLeakyUnitsAbove(20)(await http.GetStringAsync(metricsUrl)), "the leaky loops grow", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+
+        if (signal == "INT")
+        {
+            lab.Interrupt();
+        }
+        else
+        {
+            lab.Terminate();
+        }
+
+        Assert.Equal(exitCode, await lab.ExitCodeAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"Stopped early by SIG{signal}", lab.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Leaky against safe", lab.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", lab.Stdout + lab.Stderr, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        Assert.Equal($"SIG{signal}", report.RootElement.GetProperty("stoppedBy").GetString());
+        var leaky = report.RootElement.GetProperty("scenarios").EnumerateArray().Single(s => s.GetProperty("mode").GetString() == "leaky");
+        Assert.True(leaky.GetProperty("endUnits").GetDouble() > 20, $"the report covers the run so far: {leaky}");
+        Assert.Equal(0, leaky.GetProperty("unitsHeldAfterRelease").GetInt64());
+        Assert.Contains("<svg ", await File.ReadAllTextAsync(html), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_short_lab_shows_every_leaky_variant_leaking_and_every_safe_one_stable_and_serves_metrics_meanwhile()
     {

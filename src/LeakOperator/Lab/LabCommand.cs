@@ -1,3 +1,4 @@
+using LeakOperator.CommandLine;
 using LeakOperator.Hosting;
 using LeakOperator.Leaks.Injection;
 using LeakOperator.Leaks.Tasks.Patterns;
@@ -14,6 +15,7 @@ internal static class LabCommand
         var factory = new InjectionFactory(new LeakBudget(new LeakBudgetLimits()));
         var builder = ObservabilityEndpoints.CreateBuilder($"http://127.0.0.1:{options.Port}");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton<IHostLifetime, SignalFreeLifetime>();
         await using var web = builder.Build();
         ObservabilityEndpoints.Map(web, inventory, () => (true, "lab running"));
         if (await WebStart.StartAsync(web, cancellationToken).ConfigureAwait(false) is { } bindProblem)
@@ -36,6 +38,7 @@ internal static class LabCommand
         var view = new LabConsoleView(console, options);
         var runner = new LabRunner(factory, inventory, TimeProvider.System);
         var report = await view.ShowWhileRunningAsync(onSample => runner.RunAsync(options, onSample, cancellationToken)).ConfigureAwait(false);
+        report = report with { StoppedBy = cancellationToken.IsCancellationRequested ? ShutdownSignals.Received?.ToString() : null };
         view.ShowSummary(report);
 
         if (options.JsonPath is not null)
@@ -51,6 +54,6 @@ internal static class LabCommand
         }
 
         await web.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        return ExitCodes.Ok;
+        return report.StoppedBy is null ? ExitCodes.Ok : ShutdownSignals.ExitCode;
     }
 }

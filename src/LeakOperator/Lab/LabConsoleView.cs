@@ -38,6 +38,11 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
 
     public void ShowSummary(LabReport report)
     {
+        if (report.StoppedBy is { } signal)
+        {
+            console.MarkupLine(CultureInfo.InvariantCulture, $"[yellow]Stopped early by {signal}[/] after {report.DurationSeconds:0.#} s of {options.Duration.TotalSeconds:0} s: everything is released, and the comparison covers what was sampled.");
+        }
+
         string title = options.Scenario is { } scenario ? $"Leaky against safe: {scenario.ToWire()}" : "Leaky against safe";
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(title)}[/]");
         table.AddColumns("Leak", "Mode", "Start", "End", "Growth/min", "Verdict", "Unit", "Evidence");

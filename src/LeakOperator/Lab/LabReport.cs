@@ -13,7 +13,11 @@ internal sealed record LabReport(
     RuntimeReadings End,
     RuntimeReadings AfterRelease,
     IReadOnlyList<LabScenarioResult> Scenarios,
-    IReadOnlyList<LabTimelinePoint> Timeline);
+    IReadOnlyList<LabTimelinePoint> Timeline)
+{
+    /// <summary>The signal (SIGINT, SIGTERM) that ended the injection before its duration; null when it ran in full.</summary>
+    public string? StoppedBy { get; init; }
+}
 
 /// <summary>One leak type in one mode, from start to end of the run.</summary>
 internal sealed record LabScenarioResult(

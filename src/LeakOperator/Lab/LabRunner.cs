@@ -24,7 +24,10 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
     /// <summary>The storm doubles its loops every tick (1 s) until capped: this cap is reached in about 12 s.</summary>
     public const long StormMaxUnits = 3000;
 
-    /// <summary>Runs the lab; <paramref name="onSample"/> is called after every sample with the elapsed time.</summary>
+    /// <summary>
+    /// Runs the lab; <paramref name="onSample"/> is called after every sample with the elapsed time. Cancelling ends the
+    /// injection early: everything is released and the report covers what was sampled.
+    /// </summary>
     public async Task<LabReport> RunAsync(LabOptions options, Action<TimeSpan, IReadOnlyList<LabScenario>, RuntimeReadings>? onSample, CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
@@ -48,6 +51,13 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
                     break;
                 }
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped early (Ctrl-C, SIGTERM): one last sample at the moment of stopping, then released and reported as usual.
+            var elapsed = time.GetElapsedTime(start);
+            end = Sample(scenarios, elapsed, timeline);
+            onSample?.Invoke(elapsed, scenarios, end);
         }
         finally
         {
