@@ -9,7 +9,10 @@ WORKDIR /src
 # .editorconfig carries the analyzer settings the build (warnings as errors) depends on.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ src/
-RUN dotnet publish src/LeakOperator/LeakOperator.csproj -c Release -o /app /p:UseAppHost=false
+# ReadyToRun: the operator runs without tiered compilation (see LeakOperator.csproj), so whatever is not precompiled
+# is JIT-compiled fully optimized at start. Launch to first list on the real node, medians of 7 interleaved starts:
+# 2.11 s precompiled, 2.36 s JIT (2.31 s before System.CommandLine). The app layer grows from 15 to 32 MB.
+RUN dotnet publish src/LeakOperator/LeakOperator.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /app /p:UseAppHost=false
 
 # Run: the chiseled ASP.NET image has no shell and no package manager, and runs as the non-root user "app" (1654).
 # scripts/operator-image.sh assembles the same image without Docker, for the real-node tests.
