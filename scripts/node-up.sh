@@ -18,7 +18,7 @@ source "$repo/scripts/lib/node.sh"
 source "$repo/scripts/lib/kubernetes-source.sh"
 
 [[ $EUID -eq 0 ]] || { log "needs root (namespaces, containerd, kubelet)"; exit 1; }
-apt_install containerd runc containernetworking-plugins conntrack iptables iproute2 openssl python3 etcd-server
+apt_install containerd runc containernetworking-plugins conntrack iptables iproute2 openssl python3 etcd-server curl
 bin=$("$repo/scripts/kubernetes-binaries.sh" | tail -n 1)
 
 "$repo/scripts/node-down.sh" >/dev/null 2>&1 || true

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LeakOperator.TestSupport;
 
 namespace LeakOperator.IntegrationTests;
@@ -24,25 +23,6 @@ public static class Tools
         return output.Trim().Split('\n')[^1];
     }
 
-    public static async Task<(int Code, string Output, string Error)> RunAsync(string file, IEnumerable<string> args, string? input = null)
-    {
-        var start = new ProcessStartInfo(file, args)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = input is not null,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (input is not null)
-        {
-            await process.StandardInput.WriteAsync(input);
-            process.StandardInput.Close();
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    public static Task<(int Code, string Output, string Error)> RunAsync(string file, IEnumerable<string> args, string? input = null) =>
+        Command.RunAsync(file, args, input);
 }

@@ -13,11 +13,8 @@ public sealed partial class LeaderOnNodeTests(NodeFixture node)
     [Fact]
     public async Task The_samples_leak_or_stay_flat_as_their_mode_says_and_only_the_leader_injects()
     {
-        await using var release = await ChartRelease.InstallAsync(node, 4, "samples", "replicaCount=2");
-        var pods = await release.WaitForReadyPodsAsync(2, TimeSpan.FromSeconds(60));
-        string ns = await NodeShell.NewNamespaceAsync("samples");
-        await LeakTests.ApplySamplesAsync(ns);
-        var (leader, standby) = await LeaderAndStandbyAsync(pods);
+        var (release, ns, leader, standby) = await SamplesOnTwoReplicasAsync("samples");
+        await using var _ = release;
 
         string first = "";
         await Eventually.True(
@@ -66,11 +63,8 @@ public sealed partial class LeaderOnNodeTests(NodeFixture node)
     [Fact]
     public async Task Deleting_the_leader_pod_releases_everything_and_hands_the_lease_over_within_5_s()
     {
-        await using var release = await ChartRelease.InstallAsync(node, 4, "failover", "replicaCount=2");
-        var pods = await release.WaitForReadyPodsAsync(2, TimeSpan.FromSeconds(60));
-        string ns = await NodeShell.NewNamespaceAsync("failover");
-        await LeakTests.ApplySamplesAsync(ns);
-        var (leader, standby) = await LeaderAndStandbyAsync(pods);
+        var (release, ns, leader, standby) = await SamplesOnTwoReplicasAsync("failover");
+        await using var _ = release;
         string leaderName = ChartRelease.PodName(leader);
         await Eventually.True(async () => LeakTests.Units(await ChartRelease.ScrapeAsync(leader) ?? "", ns, "task-leaky") > 10, "the leader injects", TimeSpan.FromSeconds(60));
         await using var logs = NodeShell.Start("kubectl", "logs", "-f", "-n", ChartRelease.Namespace, leaderName);
@@ -125,6 +119,26 @@ public sealed partial class LeaderOnNodeTests(NodeFixture node)
         Assert.True(releasedAll < TimeSpan.FromSeconds(10), $"released {releasedAll.TotalSeconds:0.0} s after SIGTERM; the grace period is 30 s");
         Assert.True(handedOver < TimeSpan.FromSeconds(5), $"the lease was handed over after {handedOver.Value.TotalSeconds:0.0} s");
         await NodeShell.KubectlAsync("delete", "namespace", ns, "--timeout=60s");
+    }
+
+    /// <summary>A release of two replicas, the samples applied in a namespace of their own, and which pod leads.</summary>
+    private async Task<(ChartRelease Release, string Namespace, JsonElement Leader, JsonElement Standby)> SamplesOnTwoReplicasAsync(string name)
+    {
+        var release = await ChartRelease.InstallAsync(node, 4, name, "replicaCount=2");
+        try
+        {
+            var pods = await release.WaitForReadyPodsAsync(2, TimeSpan.FromSeconds(60));
+            string ns = await NodeShell.NewNamespaceAsync(name);
+            await LeakTests.ApplySamplesAsync(ns);
+            var (leader, standby) = await LeaderAndStandbyAsync(pods);
+            return (release, ns, leader, standby);
+        }
+        catch
+        {
+            // Uninstalled even so: the next test's operator must not find this one still watching every namespace.
+            await release.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task<(JsonElement Leader, JsonElement Standby)> LeaderAndStandbyAsync(List<JsonElement> pods)

@@ -41,16 +41,12 @@ public sealed class NodeFixture : IAsyncLifetime
         Console.WriteLine($"node: up in {BringUp.TotalSeconds:0} s, down in {watch.Elapsed.TotalSeconds:0} s");
     }
 
-    /// <summary>Runs a script of scripts/; returns the last line it printed.</summary>
+    /// <summary>Runs a script of scripts/; returns the last line it printed. A fresh machine builds Kubernetes first (up to 18 min).</summary>
     private static async Task<string> ScriptAsync(string script, params string[] args)
     {
-        var start = new ProcessStartInfo("bash", [Repository.PathOf("scripts", script), .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"scripts/{script} failed: {await error}");
-        return (await output).Trim().Split('\n')[^1];
+        var (code, output, error) = await Command.RunAsync("bash", [Repository.PathOf("scripts", script), .. args], timeout: TimeSpan.FromMinutes(45));
+        Assert.True(code == 0, $"scripts/{script} failed: {error}");
+        return output.Trim().Split('\n')[^1];
     }
 }
 

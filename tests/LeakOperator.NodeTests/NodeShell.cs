@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using LeakOperator.TestSupport;
 
@@ -12,31 +11,8 @@ public static class NodeShell
 {
     private static readonly string s_exec = Repository.PathOf("scripts", "node-exec.sh");
 
-    public static async Task<(int Code, string Output, string Error)> RunAsync(IEnumerable<string> args, TimeSpan? timeout = null, string? input = null)
-    {
-        var start = new ProcessStartInfo(s_exec, args) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (input is not null)
-        {
-            await process.StandardInput.WriteAsync(input);
-            process.StandardInput.Close();
-        }
-
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"inside the node, '{string.Join(' ', args)}' did not finish within {(timeout ?? TimeSpan.FromMinutes(3)).TotalSeconds} s");
-        }
-
-        return (process.ExitCode, await output, await error);
-    }
+    public static Task<(int Code, string Output, string Error)> RunAsync(IEnumerable<string> args, TimeSpan? timeout = null, string? input = null) =>
+        Command.RunAsync(s_exec, args, input, timeout);
 
     /// <summary>Runs a command inside the node; fails the test unless it exits 0; returns its output.</summary>
     public static async Task<string> OkAsync(params string[] args)
