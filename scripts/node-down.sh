@@ -34,6 +34,11 @@ fi
 for hierarchy in /sys/fs/cgroup/*/; do
   [[ -d "$hierarchy/kubepods" ]] && find "$hierarchy/kubepods" -depth -type d -exec rmdir {} + 2>/dev/null
 done
-# Mounts the kubelet made live in the holder's mount namespace and went with it; none is left on the host.
+# Mounts the kubelet made live in the holder's mount namespace and went with it; none is left on the host. The files
+# containerd created as mount points for pod network namespaces (/run/netns/cni-*) are on the host's /run, though:
+# the ones no namespace is mounted on any more are this node's leftovers.
+for leftover in /run/netns/cni-*; do
+  [[ -f "$leftover" ]] && ! mountpoint -q "$leftover" && rm -f "$leftover"
+done
 rm -rf "$NODE_STATE"
 log "stopped in $((SECONDS - started)) s"
