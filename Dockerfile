@@ -15,7 +15,7 @@ COPY src/ src/
 RUN dotnet publish src/LeakOperator/LeakOperator.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /app /p:UseAppHost=false
 
 # Run: the chiseled ASP.NET image has no shell and no package manager, and runs as the non-root user "app" (1654).
-# scripts/operator-image.sh assembles the same image without Docker, for the real-node tests.
+# scripts/operator-image.sh builds this Dockerfile with buildah on locally assembled bases, for the real-node tests.
 FROM ${RUNTIME_IMAGE}
 WORKDIR /app
 COPY --from=build /app .

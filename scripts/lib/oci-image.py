@@ -1,49 +1,17 @@
 #!/usr/bin/env python3
 """Writes a one-layer OCI image-layout tar (what `ctr images import` reads) from files on this machine.
 
-No registry is reachable from these machines and no Docker engine runs here, so the node's images are assembled
-from local files: --rootfs DIR copies a folder's tree to /, --rootfs-file SRC:DEST one file (both repeatable).
-The image config comes from the flags, or from a Dockerfile stage (--dockerfile PATH: WORKDIR, USER, ENV, EXPOSE,
-ENTRYPOINT and CMD of its last stage), so the image runs as its Dockerfile declares. Entries are owned by root with
-mtime 0, so the same files give the same image.
+No registry is reachable from these machines, so the node's sandbox ("pause") image is assembled from local files:
+--rootfs-file SRC:DEST puts one file in the image (repeatable); --entrypoint and --user set its config. Entries are
+owned by root with mtime 0, so the same files give the same image. (The operator's image is built from its
+Dockerfile by buildah: scripts/operator-image.sh.)
 """
 import argparse
 import gzip
 import hashlib
 import io
 import json
-import os
-import re
-import shlex
 import tarfile
-
-
-def dockerfile_config(path):
-    """The runtime config the last stage of a Dockerfile declares."""
-    text = open(path, encoding="utf-8").read()
-    text = re.sub(r"\\\n", " ", text)  # line continuations
-    config = {"Env": [], "ExposedPorts": {}}
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        word, _, rest = line.partition(" ")
-        word, rest = word.upper(), rest.strip()
-        if word == "FROM":
-            config = {"Env": [], "ExposedPorts": {}}
-        elif word == "WORKDIR":
-            config["WorkingDir"] = rest
-        elif word == "USER":
-            config["User"] = rest
-        elif word == "ENV":
-            for pair in shlex.split(rest):
-                config["Env"].append(pair)
-        elif word == "EXPOSE":
-            for port in rest.split():
-                config["ExposedPorts"][port if "/" in port else port + "/tcp"] = {}
-        elif word in ("ENTRYPOINT", "CMD"):
-            config["Entrypoint" if word == "ENTRYPOINT" else "Cmd"] = json.loads(rest)
-    return config
 
 
 def add_parents(tar, path, seen):
@@ -78,12 +46,6 @@ def layer(args):
     buffer = io.BytesIO()
     seen = set()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        for root in args.rootfs:
-            for directory, dirs, files in os.walk(root):
-                dirs.sort()
-                for name in sorted(dirs) + sorted(files):
-                    source = os.path.join(directory, name)
-                    add(tar, source, os.path.relpath(source, root), seen)
         for spec in args.rootfs_file:
             source, dest = spec.split(":", 1)
             add(tar, source, dest, seen)
@@ -102,14 +64,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--name", required=True, help="full image reference, e.g. docker.io/library/leak-operator:dev")
     parser.add_argument("--output", required=True)
-    parser.add_argument("--rootfs", action="append", default=[])
     parser.add_argument("--rootfs-file", action="append", default=[])
-    parser.add_argument("--dockerfile")
     parser.add_argument("--entrypoint")
     parser.add_argument("--user")
     args = parser.parse_args()
 
-    config = dockerfile_config(args.dockerfile) if args.dockerfile else {"Env": []}
+    config = {"Env": []}
     if args.entrypoint:
         config["Entrypoint"] = json.loads(args.entrypoint)
     if args.user:
