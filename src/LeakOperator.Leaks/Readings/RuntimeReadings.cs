@@ -5,6 +5,9 @@ namespace LeakOperator.Leaks.Readings;
 /// <summary>What the runtime says about the whole process at one moment: the numbers a leak moves.</summary>
 /// <param name="ActiveTimers">Timer.ActiveCount: every scheduled timer, including Task.Delay and HTTP handler timers.</param>
 /// <param name="GcHeapBytes">Heap size after the last GC (0 before the first GC).</param>
+/// <param name="OpenSockets">Sockets open (-1 where /proc is missing), apart from those on the serving port.</param>
+/// <param name="ServingSockets">Sockets on the process's own serving port: its listener and the connections accepted
+/// on it (a scraper's keep-alive connection). Not a leak of the process: counted apart.</param>
 public sealed record RuntimeReadings(
     long ActiveTimers,
     int ThreadPoolThreads,
@@ -12,46 +15,22 @@ public sealed record RuntimeReadings(
     long GcHeapBytes,
     long WorkingSetBytes,
     int OpenSockets,
-    long HttpClientOpenConnections)
+    long HttpClientOpenConnections,
+    int ServingSockets = 0)
 {
-    public static RuntimeReadings Take()
+    /// <summary>Reads the process now; sockets on <paramref name="servingPort"/> are counted apart.</summary>
+    public static RuntimeReadings Take(int? servingPort = null)
     {
         using var self = Process.GetCurrentProcess();
+        var (sockets, serving) = ProcessSockets.Count(servingPort);
         return new RuntimeReadings(
             Timer.ActiveCount,
             ThreadPool.ThreadCount,
             ThreadPool.PendingWorkItemCount,
             GC.GetGCMemoryInfo().HeapSizeBytes,
             self.WorkingSet64,
-            OpenSocketCount(),
-            HttpClientConnections.OpenTotal);
-    }
-
-    /// <summary>Sockets this process has open (Linux: /proc/self/fd entries that are sockets; -1 elsewhere).</summary>
-    public static int OpenSocketCount()
-    {
-        const string fds = "/proc/self/fd";
-        if (!Directory.Exists(fds))
-        {
-            return -1;
-        }
-
-        int sockets = 0;
-        foreach (var fd in Directory.EnumerateFiles(fds))
-        {
-            try
-            {
-                if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("socket:", StringComparison.Ordinal))
-                {
-                    sockets++;
-                }
-            }
-            catch (IOException)
-            {
-                // The descriptor closed while we looked: it is not open.
-            }
-        }
-
-        return sockets;
+            sockets,
+            HttpClientConnections.OpenTotal,
+            serving);
     }
 }

@@ -11,6 +11,7 @@ internal static class LabCommand
 {
     public static async Task<int> RunAsync(LabOptions options, CancellationToken cancellationToken)
     {
+        LabDefaultMetrics.WithoutTimerOwningAdapters();
         var inventory = new InjectionInventory();
         var factory = new InjectionFactory(new LeakBudget(new LeakBudgetLimits()));
         var builder = ObservabilityEndpoints.CreateBuilder($"http://127.0.0.1:{options.Port}");
@@ -34,9 +35,11 @@ internal static class LabCommand
         string racing = options.Scenario is { } scenario
             ? $"task scenario {scenario.ToWire()} ({scenario.UnitName()})"
             : string.Join(", ", options.Leaks.Select(Leaks.LeakNames.ToWire));
-        console.MarkupLine($"[bold]LeakOperator lab[/]: {Markup.Escape(racing)} — leaky and safe side by side for {options.Duration.TotalSeconds:0} s. Metrics: {Markup.Escape(ObservabilityEndpoints.ListeningAddress(web))}/metrics");
+        // Two short lines rather than one that wraps: the race, then how long and where to watch it.
+        console.MarkupLine($"[bold]LeakOperator lab[/]: {Markup.Escape(racing)}");
+        console.MarkupLine($"Leaky and safe side by side for {options.Duration.TotalSeconds:0} s. Metrics: {Markup.Escape(ObservabilityEndpoints.ListeningAddress(web))}/metrics");
         var view = new LabConsoleView(console, options);
-        var runner = new LabRunner(factory, inventory, TimeProvider.System);
+        var runner = new LabRunner(factory, inventory, TimeProvider.System, new Uri(ObservabilityEndpoints.ListeningAddress(web)).Port);
         var report = await view.ShowWhileRunningAsync(onSample => runner.RunAsync(options, onSample, cancellationToken)).ConfigureAwait(false);
         report = report with { StoppedBy = cancellationToken.IsCancellationRequested ? ShutdownSignals.Received?.ToString() : null };
         view.ShowSummary(report);
@@ -54,6 +57,13 @@ internal static class LabCommand
         }
 
         await web.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        return report.StoppedBy is null ? ExitCodes.Ok : ShutdownSignals.ExitCode;
+        return ExitCodeFor(report);
     }
+
+    /// <summary>0, or 3 when the process was not back to its baseline after release; a signal's 130/143 wins, since the
+    /// run was cut short (its baseline verdict is still in the summary and the reports).</summary>
+    public static int ExitCodeFor(LabReport report) =>
+        report.StoppedBy is not null ? ShutdownSignals.ExitCode
+        : report.AfterReleaseCheck.BackToBaseline ? ExitCodes.Ok
+        : ExitCodes.NotBackToBaseline;
 }

@@ -60,7 +60,11 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
         }
 
         console.Write(table);
-        console.MarkupLine(CultureInfo.InvariantCulture, $"After release and a full GC: timers {report.AfterRelease.ActiveTimers} (baseline {report.Baseline.ActiveTimers}), sockets {report.AfterRelease.OpenSockets} (baseline {report.Baseline.OpenSockets}), GC heap {Mib(report.AfterRelease.GcHeapBytes)} (baseline {Mib(report.Baseline.GcHeapBytes)}).");
+        var check = report.AfterReleaseCheck;
+        string verdict = check.BackToBaseline ? "[green bold]Back to baseline[/]" : $"[red bold]Not back to baseline[/]: {Markup.Escape(string.Join("; ", check.Differences))}";
+        console.MarkupLine($"After release and a full GC: {verdict}");
+        var (before, after) = (report.Baseline, report.AfterRelease);
+        console.MarkupLine(CultureInfo.InvariantCulture, $"  timers {after.ActiveTimers} (baseline {before.ActiveTimers}) · sockets {after.OpenSockets} (baseline {before.OpenSockets}, +{after.ServingSockets} serving /metrics) · HTTP connections {after.HttpClientOpenConnections} (baseline {before.HttpClientOpenConnections}) · GC heap {Mib(after.GcHeapBytes)} (baseline {Mib(before.GcHeapBytes)})");
         foreach (var capped in report.Scenarios.Where(s => s.CapReason is not null))
         {
             console.MarkupLine($"[yellow]{Markup.Escape(capped.LeakType)} {Markup.Escape(capped.Mode)}: cap engaged ({Markup.Escape(capped.CapReason!)})[/]");

@@ -12,6 +12,7 @@ internal sealed record LabReport(
     RuntimeReadings Baseline,
     RuntimeReadings End,
     RuntimeReadings AfterRelease,
+    BaselineCheck AfterReleaseCheck,
     IReadOnlyList<LabScenarioResult> Scenarios,
     IReadOnlyList<LabTimelinePoint> Timeline)
 {

@@ -11,7 +11,9 @@ namespace LeakOperator.Lab;
 /// Races every chosen leak in leaky and safe mode at once, samples them after forced full GCs, then releases
 /// everything and checks the process came back. Knows nothing of how results are shown.
 /// </summary>
-internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inventory, TimeProvider time)
+/// <param name="servingPort">The port the lab serves /metrics on: its sockets (a scraper's keep-alive connection) are
+/// the lab's own plumbing, counted apart from the sockets the baseline check judges.</param>
+internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inventory, TimeProvider time, int? servingPort = null)
 {
     public const string Namespace = "lab";
 
@@ -20,6 +22,10 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
     public const double ScenarioRatePerSecond = 10;
 
     public static readonly TimeSpan ScenarioTickInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long a released process may take to give back what it held (a cancelled loop ends on its next
+    /// turn of the thread pool, a closed socket leaves the table) before the baseline check says it did not.</summary>
+    public static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The storm doubles its loops every tick (1 s) until capped: this cap is reached in about 12 s.</summary>
     public const long StormMaxUnits = 3000;
@@ -32,7 +38,7 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
     {
         var startedAt = time.GetUtcNow();
         FullGc.Collect();
-        var baseline = RuntimeReadings.Take();
+        var baseline = RuntimeReadings.Take(servingPort);
         await using var reconciles = new LabReconcileLoop();
         var scenarios = StartScenarios(options, reconciles);
         var timeline = new List<LabTimelinePoint>();
@@ -46,7 +52,8 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
                 var elapsed = time.GetElapsedTime(start);
                 end = Sample(scenarios, elapsed, timeline);
                 onSample?.Invoke(elapsed, scenarios, end);
-                if (elapsed >= options.Duration || !await sampler.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+                // Within half an interval of the end is the end: one more tick would overrun the duration.
+                if (elapsed + (options.SampleInterval / 2) >= options.Duration || !await sampler.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -64,8 +71,7 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
             await ReleaseAllAsync(scenarios).ConfigureAwait(false);
         }
 
-        FullGc.Collect();
-        var afterRelease = RuntimeReadings.Take();
+        var (afterRelease, check) = await SettleAsync(baseline).ConfigureAwait(false);
         return new LabReport(
             startedAt,
             Math.Round(time.GetElapsedTime(start).TotalSeconds, 1),
@@ -74,8 +80,28 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
             baseline,
             end,
             afterRelease,
+            check,
             [.. scenarios.Select(s => Summarize(s, end))],
             timeline);
+    }
+
+    /// <summary>Reads the released process after a full GC until it is back to its baseline or <see cref="SettleTimeout"/>
+    /// has passed; the last reading and its verdict are the report's.</summary>
+    private async Task<(RuntimeReadings Readings, BaselineCheck Check)> SettleAsync(RuntimeReadings baseline)
+    {
+        long start = time.GetTimestamp();
+        while (true)
+        {
+            FullGc.Collect();
+            var readings = RuntimeReadings.Take(servingPort);
+            var check = BaselineCheck.Compare(baseline, readings);
+            if (check.BackToBaseline || time.GetElapsedTime(start) >= SettleTimeout)
+            {
+                return (readings, check);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time).ConfigureAwait(false);
+        }
     }
 
     private List<LabScenario> StartScenarios(LabOptions options, LabReconcileLoop reconciles)
@@ -116,7 +142,7 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
         return scenarios;
     }
 
-    private static RuntimeReadings Sample(List<LabScenario> scenarios, TimeSpan elapsed, List<LabTimelinePoint> timeline)
+    private RuntimeReadings Sample(List<LabScenario> scenarios, TimeSpan elapsed, List<LabTimelinePoint> timeline)
     {
         FullGc.Collect();
         double seconds = Math.Round(elapsed.TotalSeconds, 2);
@@ -125,7 +151,7 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
             scenario.Record(seconds);
         }
 
-        var readings = RuntimeReadings.Take();
+        var readings = RuntimeReadings.Take(servingPort);
         timeline.Add(new LabTimelinePoint(seconds, readings));
         return readings;
     }
