@@ -30,13 +30,20 @@ test: test-tools ## Run every test; ends with "Tests: N passed, N failed, N skip
 	scripts/run-tests.sh
 
 .PHONY: test-tools
-test-tools: ## Provision what the tests drive: the Kubernetes binaries (one build, cached), etcd, the Go reference controller, Helm 3 and 4, Prometheus, dotnet-counters/trace/dump
+test-tools: ## Provision what the tests drive: the Kubernetes binaries (one build, cached), etcd, the Go reference controller, Helm 3 and 4, Prometheus, Chromium, dotnet-counters/trace/dump
 	scripts/kubernetes-binaries.sh > /dev/null
 	scripts/envtest-assets.sh > /dev/null
 	scripts/go-reference.sh > /dev/null
 	scripts/helm-tools.sh > /dev/null
 	scripts/prometheus.sh > /dev/null
+	scripts/chromium.sh > /dev/null
 	scripts/dotnet-tools.sh > /dev/null
+
+.PHONY: figures
+figures: ## Regenerate the README's figures from real runs: the lab's output, and the HTML report screenshot (docs/images/lab-report.png)
+	scripts/readme-lab-run.py
+	scripts/chromium.sh > /dev/null
+	LEAKOPERATOR_FIGURES=$(CURDIR)/docs/images dotnet test tests/LeakOperator.Tests --nologo --filter "FullyQualifiedName~LabReportScreenshotTests"
 
 .PHONY: e2e
 e2e: test-tools ## Only the tests on the real node: the chart installed by Helm 3 and 4, pods, failover, SIGTERM, memory, Prometheus, uninstall

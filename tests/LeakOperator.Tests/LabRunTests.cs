@@ -88,8 +88,10 @@ public sealed partial class LabRunTests
         }
 
         string page = await File.ReadAllTextAsync(html);
-        Assert.Equal(3, Regex.Count(page, "<svg "));
-        Assert.Equal(6, Regex.Count(page, "<polyline "));
+        // A chart per leak type with its leaky and its safe line, and the four-chart process timeline.
+        Assert.Equal(3, Regex.Count(page, "<polyline class=\"line leaky"));
+        Assert.Equal(3, Regex.Count(page, "<polyline class=\"line safe"));
+        Assert.Equal(4, Regex.Count(page, "<polyline class=\"line process"));
         Assert.Contains("Leaking", lab.Stdout, StringComparison.Ordinal);
     }
 

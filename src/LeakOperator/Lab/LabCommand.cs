@@ -1,5 +1,6 @@
 using LeakOperator.CommandLine;
 using LeakOperator.Hosting;
+using LeakOperator.Lab.Html;
 using LeakOperator.Leaks.Injection;
 using LeakOperator.Leaks.Tasks.Patterns;
 using Spectre.Console;
@@ -41,7 +42,7 @@ internal static class LabCommand
         var view = new LabConsoleView(console, options);
         var runner = new LabRunner(factory, inventory, TimeProvider.System, new Uri(ObservabilityEndpoints.ListeningAddress(web)).Port);
         var report = await view.ShowWhileRunningAsync(onSample => runner.RunAsync(options, onSample, cancellationToken)).ConfigureAwait(false);
-        report = report with { StoppedBy = cancellationToken.IsCancellationRequested ? ShutdownSignals.Received?.ToString() : null };
+        report = report with { Subject = racing, StoppedBy = cancellationToken.IsCancellationRequested ? ShutdownSignals.Received?.ToString() : null };
         view.ShowSummary(report);
 
         if (options.JsonPath is not null)

@@ -73,7 +73,9 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
 
     private void PrintPlain(TimeSpan elapsed, IReadOnlyList<LabScenario> scenarios, RuntimeReadings readings)
     {
-        if (_lastPlain is { } last && elapsed - last < s_plainEvery && elapsed < options.Duration)
+        // The runner's last sample comes within half an interval of the end: always print that one.
+        bool lastSample = elapsed + (options.SampleInterval / 2) >= options.Duration;
+        if (_lastPlain is { } last && elapsed - last < s_plainEvery && !lastSample)
         {
             return;
         }

@@ -16,6 +16,9 @@ internal sealed record LabReport(
     IReadOnlyList<LabScenarioResult> Scenarios,
     IReadOnlyList<LabTimelinePoint> Timeline)
 {
+    /// <summary>What was raced, for titles: the leak types ("memory, task, http-conn") or the scenario.</summary>
+    public string Subject { get; init; } = "";
+
     /// <summary>The signal (SIGINT, SIGTERM) that ended the injection before its duration; null when it ran in full.</summary>
     public string? StoppedBy { get; init; }
 }
