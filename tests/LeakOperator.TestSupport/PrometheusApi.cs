@@ -29,4 +29,14 @@ public sealed class PrometheusApi(Func<string, Task<string>> get)
             series.GetProperty("metric").GetProperty(label).GetString()!,
             series.GetProperty("values").EnumerateArray().Select(v => double.Parse(v[1].GetString()!, CultureInfo.InvariantCulture)).ToArray()))];
     }
+
+    /// <summary>The alerts Prometheus holds right now (pending or firing), each with its labels.</summary>
+    public async Task<List<(string State, IReadOnlyDictionary<string, string> Labels)>> AlertsAsync()
+    {
+        using var body = JsonDocument.Parse(await get("api/v1/alerts"));
+        Assert.Equal("success", body.RootElement.GetProperty("status").GetString());
+        return [.. body.RootElement.GetProperty("data").GetProperty("alerts").EnumerateArray().Select(alert => (
+            alert.GetProperty("state").GetString()!,
+            (IReadOnlyDictionary<string, string>)alert.GetProperty("labels").EnumerateObject().ToDictionary(l => l.Name, l => l.Value.GetString()!, StringComparer.Ordinal)))];
+    }
 }

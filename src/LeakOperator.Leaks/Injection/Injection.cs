@@ -28,6 +28,9 @@ public sealed class Injection : IAsyncDisposable
     private long _stepFaults;
     private string? _lastFault;
 
+    // 0: not judged yet; otherwise 1 + (int)Verdict. Written by whoever judges (the operator's reconcile), read by scrapes.
+    private int _verdict;
+
     internal Injection(LeakOwner owner, InjectionSpec spec, ILeak leak, UnitLedger ledger, TimeProvider time, CancellationTokenSource lifetime)
     {
         _stop = lifetime;
@@ -53,6 +56,16 @@ public sealed class Injection : IAsyncDisposable
     public long StepFaults => Interlocked.Read(ref _stepFaults);
 
     public string? LastFault => Volatile.Read(ref _lastFault);
+
+    /// <summary>The latest verdict its owner reached on its growth (null until it had enough samples to judge): what
+    /// the <c>leakoperator_leaking</c> metric and the alert on it read.</summary>
+    public Analysis.Verdict? LatestVerdict => Volatile.Read(ref _verdict) switch
+    {
+        0 => null,
+        var v => (Analysis.Verdict)(v - 1),
+    };
+
+    public void RecordVerdict(Analysis.Verdict? verdict) => Volatile.Write(ref _verdict, verdict is { } v ? (int)v + 1 : 0);
 
     /// <summary>Completes when the injection time is over (or it was released early).</summary>
     public Task Injected => _driver;

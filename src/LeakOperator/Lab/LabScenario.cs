@@ -28,5 +28,10 @@ internal sealed class LabScenario(Injection injection)
         LatestEvidence = Injection.Evidence();
     }
 
-    public (double UnitsPerMinute, Verdict Verdict) Judge() => GrowthAnalysis.Judge(_samples, Injection.Spec.RatePerSecond, Injection.Ledger.RetentionWhenCapped);
+    public (double UnitsPerMinute, Verdict Verdict) Judge()
+    {
+        var judged = GrowthAnalysis.Judge(_samples, Injection.Spec.RatePerSecond, Injection.Ledger.RetentionWhenCapped);
+        Injection.RecordVerdict(judged.Verdict);
+        return judged;
+    }
 }

@@ -19,6 +19,8 @@ public sealed class LeakMetrics
     private readonly Counter _injected;
     private readonly Counter _released;
     private readonly Gauge _evidence;
+    private readonly Gauge _leaking;
+    private readonly Gauge _capEngaged;
     private readonly Gauge _activeTimers;
     private readonly Gauge _safeTickers;
     private readonly Gauge _threadPoolThreads;
@@ -39,6 +41,8 @@ public sealed class LeakMetrics
         _injected = factory.CreateCounter("leakoperator_injected_units_total", "Units an injection created.", s_injectionLabels);
         _released = factory.CreateCounter("leakoperator_released_units_total", "Units an injection gave back.", s_injectionLabels);
         _evidence = factory.CreateGauge("leakoperator_leak_evidence", "A leak's own secondary readings (ticksAfterStop, doubleCleanups, ticksDelivered, ...), by pattern.", s_evidenceLabels);
+        _leaking = factory.CreateGauge("leakoperator_leaking", "1 while the operator judges the injection Leaking, 0 while Stable; absent until it has enough samples to judge.", s_injectionLabels);
+        _capEngaged = factory.CreateGauge("leakoperator_cap_engaged", "1 once a cap (the LeakTest's maxUnits or an operator-wide budget) refused the injection units.", s_injectionLabels);
         _safeTickers = factory.CreateGauge("leakoperator_safe_tickers_open", "SafeTickers created and not yet closed in this process (the fixed tickers and the operator's own samplers).");
         _activeTimers = factory.CreateGauge("leakoperator_runtime_active_timers", "Timer.ActiveCount: scheduled timers in the process (includes Task.Delay and HTTP handler timers).");
         _threadPoolThreads = factory.CreateGauge("leakoperator_threadpool_threads", "Thread-pool threads.");
@@ -64,6 +68,15 @@ public sealed class LeakMetrics
                 _leaked.WithLabels(labels).Set(injection.MeasureLive());
                 _injected.WithLabels(labels).IncTo(injection.Ledger.Injected);
                 _released.WithLabels(labels).IncTo(injection.Ledger.Released);
+                _capEngaged.WithLabels(labels).Set(injection.Ledger.CapReason is null ? 0 : 1);
+                if (injection.LatestVerdict is { } verdict)
+                {
+                    _leaking.WithLabels(labels).Set(verdict == Leaks.Analysis.Verdict.Leaking ? 1 : 0);
+                }
+                else
+                {
+                    _leaking.RemoveLabelled(labels);
+                }
                 foreach (var (name, value) in injection.Evidence())
                 {
                     string[] evidenceLabels = [.. labels, injection.Pattern, name];
@@ -77,6 +90,8 @@ public sealed class LeakMetrics
                 _leaked.RemoveLabelled(gone);
                 _injected.RemoveLabelled(gone);
                 _released.RemoveLabelled(gone);
+                _leaking.RemoveLabelled(gone);
+                _capEngaged.RemoveLabelled(gone);
             }
 
             foreach (var gone in _publishedEvidence.Where(labels => !currentEvidence.Contains(labels)))

@@ -73,7 +73,9 @@ internal sealed class TrackedInjection : IAsyncDisposable
             }
 
             var (slope, verdict) = GrowthAnalysis.Judge(_samples, Injection.Spec.RatePerSecond, Injection.Ledger.RetentionWhenCapped);
-            return (slope, GrowthAnalysis.CanJudge(_samples, Injection.Spec.RatePerSecond) ? verdict : null);
+            Verdict? judged = GrowthAnalysis.CanJudge(_samples, Injection.Spec.RatePerSecond) ? verdict : null;
+            Injection.RecordVerdict(judged);
+            return (slope, judged);
         }
     }
 }
