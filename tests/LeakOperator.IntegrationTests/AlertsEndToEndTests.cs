@@ -85,6 +85,11 @@ public sealed class AlertsEndToEndTests(ControlPlaneFixture fixture, ITestOutput
 
         Assert.True(firedAt.Count == expected.Count, $"never fired: {string.Join(", ", expected.Except(firedAt.Keys))}; fired: {string.Join(", ", firedAt.Keys)}");
         Assert.All(firedAt, f => Assert.True(f.Value <= deadline, $"{f.Key} took {f.Value.TotalSeconds:0.0} s, more than the window + for + two scrapes ({deadline.TotalSeconds} s)"));
+        // The dashboard marks them: its annotation query finds every firing leak alert.
+        var (annotation, expr) = Assert.Single(DashboardQueries.Annotations());
+        int marked = await prometheus.Api.CountAsync(expr);
+        Assert.True(marked >= expected.Count, $"dashboard annotation '{annotation}' finds {marked} firing alerts, expected {expected.Count}: {expr}");
+
         var wrong = everFiring.Distinct().Where(a => a.EndsWith("-safe", StringComparison.Ordinal) || !expected.Contains(a)).ToList();
         Assert.True(wrong.Count == 0, $"alerts that must not fire did: {string.Join(", ", wrong)}");
     }

@@ -11,6 +11,11 @@ public static partial class DashboardQueries
         [.. Dashboard().GetProperty("panels").EnumerateArray().SelectMany(panel => panel.GetProperty("targets").EnumerateArray()
             .Select(target => (panel.GetProperty("title").GetString()!, Substitute(target.GetProperty("expr").GetString()!, ns))))];
 
+    /// <summary>Every annotation's query, as (name, PromQL): the firing leak alerts.</summary>
+    public static IReadOnlyList<(string Name, string Expr)> Annotations() =>
+        [.. Dashboard().GetProperty("annotations").GetProperty("list").EnumerateArray()
+            .Select(a => (a.GetProperty("name").GetString()!, a.GetProperty("expr").GetString()!))];
+
     /// <summary>The leak-growth panel (the first): units per LeakTest, one line each.</summary>
     public static string Growth(string ns) => Panels(ns)[0].Expr;
 
