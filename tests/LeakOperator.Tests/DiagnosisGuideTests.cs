@@ -22,6 +22,23 @@ public sealed partial class DiagnosisGuideTests
         await lab.WaitForOutput(MetricsLine(), TimeSpan.FromSeconds(60));
         string pid = lab.Id.ToString(CultureInfo.InvariantCulture);
 
+        // The one-liner of section 0, as the guide prints it, against this lab's port.
+        string metricsUrl = await lab.WaitForOutput(MetricsLine(), TimeSpan.FromSeconds(5));
+        string oneLiner = OneLiner().Match(await File.ReadAllTextAsync(Repository.PathOf("docs", "diagnosing.md"))).Groups[1].Value;
+        Assert.Contains("localhost:9464/metrics", oneLiner, StringComparison.Ordinal);
+        await Eventually.True(
+            async () =>
+            {
+                var (_, printed, _) = await Command.RunAsync("bash", ["-c", oneLiner.Replace("localhost:9464/metrics", metricsUrl, StringComparison.Ordinal)]);
+                var leaky = LeakyLoops().Match(printed);
+                var timers = ActiveTimers().Match(printed);
+                return leaky.Success && timers.Success && int.Parse(leaky.Groups[1].Value, CultureInfo.InvariantCulture) >= 20
+                    && int.Parse(timers.Groups[1].Value, CultureInfo.InvariantCulture) >= int.Parse(leaky.Groups[1].Value, CultureInfo.InvariantCulture)
+                    && printed.Contains("name=\"task-safe\"} 1", StringComparison.Ordinal);
+            },
+            "the one-liner shows the leaky loops climbing, the process's timers at least as many, and the safe side at 1",
+            TimeSpan.FromSeconds(30));
+
         // dotnet-counters: dotnet.timer.count climbs second by second.
         string csv = Path.Combine(dir, "counters.csv");
         await Tool("dotnet-counters", "collect", "-p", pid, "--counters", "System.Runtime", "--refresh-interval", "1", "--duration", "00:00:06", "--format", "csv", "-o", csv);
@@ -62,6 +79,15 @@ public sealed partial class DiagnosisGuideTests
 
     [GeneratedRegex(@"Metrics: (http://127\.0\.0\.1:\d+/metrics)")]
     private static partial Regex MetricsLine();
+
+    [GeneratedRegex(@"(?m)^\$ (curl -s localhost:9464/metrics \| grep .*)$")]
+    private static partial Regex OneLiner();
+
+    [GeneratedRegex(@"name=""task-leaky""\} (\d+)")]
+    private static partial Regex LeakyLoops();
+
+    [GeneratedRegex(@"(?m)^leakoperator_runtime_active_timers (\d+)")]
+    private static partial Regex ActiveTimers();
 
     [GeneratedRegex(@"(?m)^\s*[0-9a-f]{8,16}\s*$")]
     private static partial Regex HexAddress();

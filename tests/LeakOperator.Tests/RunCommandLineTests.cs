@@ -1,6 +1,7 @@
 using LeakOperator.CommandLine;
 using LeakOperator.Operator;
 using LeakOperator.Operator.Running;
+using LeakOperator.TestSupport;
 
 namespace LeakOperator.Tests;
 
@@ -53,6 +54,25 @@ public sealed class RunCommandLineTests
         var parse = commandLine.Parse(["run", .. arguments]);
         Assert.Empty(parse.Errors);
         return commandLine.Run.Bind(parse);
+    }
+
+    [Fact]
+    public async Task A_kubeconfig_that_cannot_be_read_exits_2_with_the_reason_and_no_stack_trace()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(path, "garbage: [");
+        try
+        {
+            await using var run = OperatorProcess.Start(new Dictionary<string, string> { ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" }, "run", "--kubeconfig", path);
+
+            Assert.Equal(2, await run.ExitCodeAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("LeakOperator run: no usable Kubernetes configuration:", run.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", run.Stdout + run.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Theory]

@@ -38,7 +38,7 @@ internal static class RunCommand
         var (config, problem, source) = await configuration.ConfigureAwait(false);
         if (config is null)
         {
-            await Console.Error.WriteLineAsync($"run: no usable Kubernetes configuration: {problem}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"LeakOperator run: no usable Kubernetes configuration: {problem}").ConfigureAwait(false);
             return ExitCodes.BadUsage;
         }
 
