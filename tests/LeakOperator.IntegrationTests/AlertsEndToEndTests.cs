@@ -37,6 +37,7 @@ public sealed class AlertsEndToEndTests(ControlPlaneFixture fixture, ITestOutput
         var objects = new LeakTestObjects(fixture.Admin);
         await using var op = await RunningOperator.StartAsync(fixture, $"alerts-{ns}", "--leader-elect", "false");
         await using var prometheus = await PrometheusServer.StartAsync(op.MetricsUrl, rules);
+        Assert.Equal(404, (await op.GetAsync("/debug/timers")).Status); // the timer dump is opt-in (--debug-timers)
         var everFiring = new List<string>();
 
         // Phase 1: only safe LeakTests, for a whole window and its `for:` (plus a margin): nothing may fire.

@@ -16,7 +16,7 @@ public sealed class DashboardTests(ControlPlaneFixture fixture)
     {
         await using var ns = await TestNamespace.CreateAsync(fixture, "dash");
         var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"dash-{ns}", "--leader-elect", "false");
+        await using var op = await RunningOperator.StartAsync(fixture, $"dash-{ns}", "--leader-elect", "false", "--debug-timers", "true");
         await objects.CreateAsync(LeakTestObjects.New(ns, "loops-leaky", new LeakTestSpec { LeakType = "task", Mode = "leaky", DurationSeconds = 600, RatePerSecond = 10 }));
         await objects.CreateAsync(LeakTestObjects.New(ns, "loops-safe", new LeakTestSpec { LeakType = "task", Mode = "safe", DurationSeconds = 600, RatePerSecond = 10 }));
         await using var prometheus = await PrometheusServer.StartAsync(op.MetricsUrl);
@@ -26,6 +26,10 @@ public sealed class DashboardTests(ControlPlaneFixture fixture)
             "Prometheus has 20 s of the operator's samples",
             TimeSpan.FromSeconds(90),
             TimeSpan.FromSeconds(1));
+
+        // Opted in, the operator serves its timer dump, naming the leaky LeakTest's loops.
+        var (dumpStatus, dump) = await op.GetAsync("/debug/timers");
+        Assert.True(dumpStatus == 200 && dump.StartsWith("timer dump: total ", StringComparison.Ordinal) && dump.Contains("@ LeakOperator.Leaks.Tasks.LeakyTaskLeak+TimerLoop.LoopAsync [PeriodicTimer", StringComparison.Ordinal), $"{dumpStatus}: {dump}");
 
         var exported = await op.ScrapeAsync();
         foreach (var (panel, expr) in DashboardQueries.Panels(ns))

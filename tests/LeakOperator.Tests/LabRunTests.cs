@@ -74,6 +74,15 @@ public sealed partial class LabRunTests
         Assert.True(loops.GetProperty("evidence").GetProperty("ticksDelivered").GetDouble() >= 0);
         Assert.True(inventory.RootElement.GetProperty("runtime").GetProperty("activeTimers").GetInt64() > 0);
 
+        // The timer dump names the leaking loop, with as many timers as the injection holds loops (they grow 20 a
+        // second, so the two readings, taken one after the other, may differ by a few).
+        string dump = await http.GetStringAsync(metricsUrl.Replace("/metrics", "/debug/timers", StringComparison.Ordinal));
+        using var leaksNow = JsonDocument.Parse(await http.GetStringAsync(metricsUrl.Replace("/metrics", "/debug/leaks", StringComparison.Ordinal)));
+        long liveLoops = leaksNow.RootElement.GetProperty("injections").EnumerateArray().Single(i => i.GetProperty("owner").GetProperty("name").GetString() == "task-leaky").GetProperty("liveUnits").GetInt64();
+        var loopGroup = Regex.Match(dump, @"(?m)^(\d+) @ LeakOperator\.Leaks\.Tasks\.LeakyTaskLeak\+TimerLoop\.LoopAsync \[PeriodicTimer");
+        Assert.True(loopGroup.Success, dump);
+        Assert.True(Math.Abs(long.Parse(loopGroup.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - liveLoops) <= 10 + (liveLoops / 50), $"dump {loopGroup.Value}, /debug/leaks {liveLoops} loops\n{dump}");
+
         Assert.Equal(0, await lab.ExitCodeAsync(TimeSpan.FromSeconds(120)));
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         var scenarios = report.RootElement.GetProperty("scenarios").EnumerateArray().ToList();

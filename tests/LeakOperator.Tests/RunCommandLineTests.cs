@@ -15,11 +15,12 @@ public sealed class RunCommandLineTests
         Assert.Equal(8, options.Workers);
         Assert.Equal(StatusPacing.DefaultRefreshesPerSecond, options.StatusRefreshesPerSecond);
         Assert.True(options.LeaderElect);
+        Assert.False(options.DebugTimers);
     }
 
     [Theory]
-    [InlineData("--workers=3 --leader-elect=false --budget-memory-mib=64 --budget-timer-loops=10 --budget-connections=5 --status-refreshes-per-second=7")]
-    [InlineData("--workers 3 --leader-elect false --budget-memory-mib 64 --budget-timer-loops 10 --budget-connections 5 --status-refreshes-per-second 7")]
+    [InlineData("--workers=3 --leader-elect=false --budget-memory-mib=64 --budget-timer-loops=10 --budget-connections=5 --status-refreshes-per-second=7 --debug-timers=true")]
+    [InlineData("--workers 3 --leader-elect false --budget-memory-mib 64 --budget-timer-loops 10 --budget-connections 5 --status-refreshes-per-second 7 --debug-timers true")]
     public void Options_are_read_as_name_equals_value_and_as_name_space_value(string arguments)
     {
         var options = Parse(arguments.Split(' '));
@@ -28,6 +29,7 @@ public sealed class RunCommandLineTests
         Assert.False(options.LeaderElect);
         Assert.Equal(7, options.StatusRefreshesPerSecond);
         Assert.Equal(new(64, 10, 5), options.Budget);
+        Assert.True(options.DebugTimers);
     }
 
     [Fact]

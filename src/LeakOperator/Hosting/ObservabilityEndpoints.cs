@@ -1,4 +1,5 @@
 using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Readings;
 using LeakOperator.Metrics;
 using Prometheus;
 
@@ -12,12 +13,21 @@ internal static class ObservabilityEndpoints
     /// default .NET and process metrics). Call once per process. /healthz says the process serves requests;
     /// <paramref name="readiness"/> answers /readyz with a reason either way.
     /// </summary>
-    public static void Map(WebApplication app, InjectionInventory inventory, Func<(bool Ready, string Detail)> readiness)
+    /// <param name="debugTimers">Also serve /debug/timers (the timer dump): always in the lab, opt-in for the operator.</param>
+    public static void Map(WebApplication app, InjectionInventory inventory, Func<(bool Ready, string Detail)> readiness, bool debugTimers = false)
     {
         _ = new LeakMetrics(Prometheus.Metrics.DefaultRegistry, inventory);
         app.MapMetrics("/metrics");
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/debug/leaks", () => Results.Json(LeakReport.Build(inventory, TimeProvider.System)));
+        if (debugTimers)
+        {
+            // Text like goroutine?debug=1 (biggest group first), or ?format=json.
+            app.MapGet("/debug/timers", (HttpRequest request) => request.Query["format"] == "json"
+                ? Results.Json(TimerDump.Take())
+                : Results.Text(TimerDump.Format(TimerDump.Take())));
+        }
+
         app.MapGet("/readyz", () =>
         {
             var (ready, detail) = readiness();

@@ -19,7 +19,7 @@ internal static class LabCommand
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<IHostLifetime, SignalFreeLifetime>();
         await using var web = builder.Build();
-        ObservabilityEndpoints.Map(web, inventory, () => (true, "lab running"));
+        ObservabilityEndpoints.Map(web, inventory, () => (true, "lab running"), debugTimers: true);
         if (await WebStart.StartAsync(web, cancellationToken).ConfigureAwait(false) is { } bindProblem)
         {
             await Console.Error.WriteLineAsync($"LeakOperator lab: cannot serve /metrics: {bindProblem} Choose another --port, or 0 for a free one.").ConfigureAwait(false);

@@ -34,7 +34,7 @@ internal static class RunCommand
         });
         Compose(builder.Services, configuration, options);
         await using var app = builder.Build();
-        ObservabilityEndpoints.Map(app, app.Services.GetRequiredService<InjectionInventory>(), () => app.Services.GetRequiredService<OperatorService>().Readiness());
+        ObservabilityEndpoints.Map(app, app.Services.GetRequiredService<InjectionInventory>(), () => app.Services.GetRequiredService<OperatorService>().Readiness(), options.DebugTimers);
         var (config, problem, source) = await configuration.ConfigureAwait(false);
         if (config is null)
         {

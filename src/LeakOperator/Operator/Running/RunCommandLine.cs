@@ -25,6 +25,7 @@ internal sealed class RunCommandLine
     private readonly Option<int> _budgetMemory = OptionKinds.WholeNumber("--budget-memory-mib", "operator-wide cap on leaked memory, MiB", (int)s_budget.MemoryMiB, 0, 1_000_000);
     private readonly Option<int> _budgetTimerLoops = OptionKinds.WholeNumber("--budget-timer-loops", "operator-wide cap on leaked timer loops", (int)s_budget.TimerLoops, 0, 1_000_000);
     private readonly Option<int> _budgetConnections = OptionKinds.WholeNumber("--budget-connections", "operator-wide cap on leaked connections", (int)s_budget.Connections, 0, 100_000);
+    private readonly Option<bool> _debugTimers = OptionKinds.TrueOrFalse("--debug-timers", "serve /debug/timers: every live timer grouped by owner (reads the runtime's timer queues)", false);
 
     public RunCommandLine()
     {
@@ -41,7 +42,7 @@ internal sealed class RunCommandLine
             "else --kubeconfig, else $KUBECONFIG or ~/.kube/config. /metrics, /healthz and /readyz are served where ASPNETCORE_URLS says " +
             "(default http://0.0.0.0:8080).")
         {
-            _kubeconfig, _context, _workers, _statusRefreshes, _leaderElect, _leaseNamespace, _identity, _budgetMemory, _budgetTimerLoops, _budgetConnections,
+            _kubeconfig, _context, _workers, _statusRefreshes, _leaderElect, _leaseNamespace, _identity, _budgetMemory, _budgetTimerLoops, _budgetConnections, _debugTimers,
         };
         Command.SetAction((parse, cancellationToken) => RunCommand.RunAsync(Bind(parse), cancellationToken));
     }
@@ -57,5 +58,6 @@ internal sealed class RunCommandLine
         parse.Value(_leaderElect),
         parse.Value(_leaseNamespace) ?? Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "default",
         parse.Value(_identity) ?? Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}",
-        new LeakBudgetLimits(parse.Value(_budgetMemory), parse.Value(_budgetTimerLoops), parse.Value(_budgetConnections)));
+        new LeakBudgetLimits(parse.Value(_budgetMemory), parse.Value(_budgetTimerLoops), parse.Value(_budgetConnections)),
+        parse.Value(_debugTimers));
 }

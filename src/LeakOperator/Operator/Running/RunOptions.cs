@@ -11,4 +11,5 @@ internal sealed record RunOptions(
     bool LeaderElect,
     string LeaderElectionNamespace,
     string Identity,
-    LeakBudgetLimits Budget);
+    LeakBudgetLimits Budget,
+    bool DebugTimers = false);
