@@ -31,7 +31,11 @@ internal sealed record BaselineCheck(bool BackToBaseline, IReadOnlyList<string> 
     }
 
     /// <summary>The console's and the reports' one line: "Back to baseline" or "Not back to baseline: …".</summary>
-    public string Summary => BackToBaseline ? "Back to baseline" : $"Not back to baseline: {string.Join("; ", Differences)}";
+    public string Summary => BackToBaseline ? "Back to baseline" : $"Not back to baseline: {LeftBehind}";
+
+    /// <summary>What the process kept, one difference after another.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string LeftBehind => string.Join("; ", Differences);
 
     private static void More(List<string> differences, string what, long baseline, long after)
     {

@@ -61,7 +61,7 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
 
         console.Write(table);
         var check = report.AfterReleaseCheck;
-        string verdict = check.BackToBaseline ? "[green bold]Back to baseline[/]" : $"[red bold]Not back to baseline[/]: {Markup.Escape(string.Join("; ", check.Differences))}";
+        string verdict = check.BackToBaseline ? "[green bold]Back to baseline[/]" : $"[red bold]Not back to baseline[/]: {Markup.Escape(check.LeftBehind)}";
         console.MarkupLine($"After release and a full GC: {verdict}");
         var (before, after) = (report.Baseline, report.AfterRelease);
         console.MarkupLine(CultureInfo.InvariantCulture, $"  timers {after.ActiveTimers} (baseline {before.ActiveTimers}) · sockets {after.OpenSockets} (baseline {before.OpenSockets}, +{after.ServingSockets} serving /metrics) · HTTP connections {after.HttpClientOpenConnections} (baseline {before.HttpClientOpenConnections}) · GC heap {Mib(after.GcHeapBytes)} (baseline {Mib(before.GcHeapBytes)})");
@@ -73,9 +73,8 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
 
     private void PrintPlain(TimeSpan elapsed, IReadOnlyList<LabScenario> scenarios, RuntimeReadings readings)
     {
-        // The runner's last sample comes within half an interval of the end: always print that one.
-        bool lastSample = elapsed + (options.SampleInterval / 2) >= options.Duration;
-        if (_lastPlain is { } last && elapsed - last < s_plainEvery && !lastSample)
+        // Always print the runner's last sample.
+        if (_lastPlain is { } last && elapsed - last < s_plainEvery && !options.IsLastSample(elapsed))
         {
             return;
         }

@@ -52,8 +52,7 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
                 var elapsed = time.GetElapsedTime(start);
                 end = Sample(scenarios, elapsed, timeline);
                 onSample?.Invoke(elapsed, scenarios, end);
-                // Within half an interval of the end is the end: one more tick would overrun the duration.
-                if (elapsed + (options.SampleInterval / 2) >= options.Duration || !await sampler.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+                if (options.IsLastSample(elapsed) || !await sampler.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
                 {
                     break;
                 }
