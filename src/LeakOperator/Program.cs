@@ -1,5 +1,5 @@
 using LeakOperator.CommandLine;
-using LeakOperator.Leaks.Readings;
+using LeakOperator.Diagnostics;
 
 // The System.Net.Http meter reports connection changes only to listeners that exist when they happen.
 HttpClientConnections.Start();

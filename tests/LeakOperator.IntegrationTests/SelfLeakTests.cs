@@ -3,6 +3,7 @@ using LeakOperator.Controller.Election;
 using LeakOperator.Controller.Metrics;
 using LeakOperator.Controller.Resources;
 using LeakOperator.Controller.Watching;
+using LeakOperator.Diagnostics;
 using LeakOperator.IntegrationTests.ControlPlane;
 using LeakOperator.Leaks.Readings;
 using LeakOperator.Operator.Api;

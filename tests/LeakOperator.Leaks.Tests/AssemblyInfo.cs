@@ -1,9 +1,14 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using LeakOperator.Leaks.Readings;
+using LeakOperator.Diagnostics;
+using LeakOperator.Diagnostics.Xunit;
 
 // These tests read process-wide counters (scheduled timers, sockets, GC heap); tests running beside them would move them.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+// Every test must leave no timer, socket, connection or thread behind (LeakGuard, per test): a leak a test makes on
+// purpose is released before it ends, or the next test's process-wide counts would start from it.
+[assembly: VerifyNoLeaks]
 
 namespace LeakOperator.Leaks.Tests;
 

@@ -23,6 +23,10 @@ internal sealed class LeakHarness : IAsyncDisposable
 
     public ILeak Leak { get; }
 
+    /// <summary>Ends the owner's lifetime (a LeakTest deleted, a reconcile over) without the engine's forced release:
+    /// what is still running after this is what the variant's own code leaves behind.</summary>
+    public Task EndOwnerAsync() => _owner.CancelAsync();
+
     public async ValueTask DisposeAsync()
     {
         await Leak.ReleaseAsync();

@@ -1,4 +1,4 @@
-using LeakOperator.Leaks.Readings;
+using LeakOperator.Diagnostics;
 using LeakOperator.TestSupport;
 
 namespace LeakOperator.Leaks.Tests;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using LeakOperator.Leaks.Readings;
+using LeakOperator.Diagnostics;
 
 namespace LeakOperator.Leaks.Tests;
 

@@ -1,3 +1,4 @@
+using LeakOperator.Diagnostics;
 using LeakOperator.Leaks.Injection;
 using LeakOperator.Leaks.Readings;
 using LeakOperator.TestSupport;

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using LeakOperator.Leaks.Readings;
+using LeakOperator.Diagnostics;
 
 namespace LeakOperator.Leaks.Tests;
 

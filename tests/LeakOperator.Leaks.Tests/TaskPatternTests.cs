@@ -1,4 +1,4 @@
-using LeakOperator.Leaks.Readings;
+using LeakOperator.Diagnostics;
 using LeakOperator.Leaks.Tasks.Patterns;
 using LeakOperator.TestSupport;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using LeakOperator.Diagnostics;
 using LeakOperator.Leaks.Injection;
-using LeakOperator.Leaks.Readings;
 
 namespace LeakOperator.Leaks.Http;
 

@@ -1,5 +1,5 @@
+using LeakOperator.Diagnostics;
 using LeakOperator.Leaks.Injection;
-using LeakOperator.Leaks.Readings;
 
 namespace LeakOperator.Leaks.Memory;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LeakOperator.Diagnostics;
 
 namespace LeakOperator.Leaks.Readings;
 

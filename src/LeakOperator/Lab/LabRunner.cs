@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using LeakOperator.Diagnostics;
 using LeakOperator.Leaks;
 using LeakOperator.Leaks.Injection;
 using LeakOperator.Leaks.Readings;

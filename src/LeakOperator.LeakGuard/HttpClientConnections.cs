@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace LeakOperator.Leaks.Readings;
+namespace LeakOperator.Diagnostics;
 
 /// <summary>
 /// The client side of "open connections", from the runtime's own <c>System.Net.Http</c> meter
@@ -39,12 +39,17 @@ public static class HttpClientConnections
         }
     }
 
+    /// <summary>Whether <see cref="Start"/> has run.</summary>
     public static bool Listening => Volatile.Read(ref s_listener) is not null;
 
     /// <summary>Open client connections (active and idle) to a loopback port.</summary>
     public static long OpenTo(int port) => s_openByPort.TryGetValue(port, out long open) ? open : 0;
 
+    /// <summary>Open client connections to any port.</summary>
     public static long OpenTotal => s_openByPort.Values.Sum();
+
+    /// <summary>Open client connections by server port, at this moment.</summary>
+    public static IReadOnlyDictionary<int, long> OpenByPort() => new Dictionary<int, long>(s_openByPort);
 
     private static void OnMeasurement(Instrument instrument, long change, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {

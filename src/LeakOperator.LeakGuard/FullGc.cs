@@ -1,4 +1,4 @@
-namespace LeakOperator.Leaks.Readings;
+namespace LeakOperator.Diagnostics;
 
 /// <summary>
 /// A full, blocking, compacting collection with finalizers run, twice: what survives this is held by a root.
@@ -6,6 +6,7 @@ namespace LeakOperator.Leaks.Readings;
 /// </summary>
 public static class FullGc
 {
+    /// <summary>Collects everything unreachable and runs its finalizers.</summary>
     public static void Collect()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);

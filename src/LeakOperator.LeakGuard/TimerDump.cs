@@ -2,17 +2,43 @@ using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 
-namespace LeakOperator.Leaks.Readings;
+namespace LeakOperator.Diagnostics;
 
 /// <summary>One group of the dump: live timers with the same owner, kind and period.</summary>
 /// <param name="Owner">Who keeps the timer scheduled: the async method awaiting it (a PeriodicTimer or Task.Delay), or a
 /// Timer's callback method and its target type, or a System.Timers.Timer's Elapsed handlers.</param>
 /// <param name="Kind">PeriodicTimer, Task.Delay, System.Threading.Timer or System.Timers.Timer.</param>
+/// <param name="PeriodMilliseconds">Milliseconds between ticks; 0 for a one-shot timer or delay.</param>
+/// <param name="Count">How many live timers have this owner, kind and period.</param>
 public sealed record TimerGroup(string Owner, string Kind, long PeriodMilliseconds, int Count);
 
 /// <summary>The dump: every live timer of the process, grouped by owner, biggest group first.</summary>
 /// <param name="Supported">False when this runtime's timer queues could not be read: then only <see cref="Total"/> is set.</param>
-public sealed record TimerDumpResult(bool Supported, long Total, IReadOnlyList<TimerGroup> Groups, string? Problem);
+/// <param name="Total">Every scheduled timer of the process.</param>
+/// <param name="Groups">The timers by owner, kind and period, biggest group first.</param>
+/// <param name="Problem">Why the queues could not be read, when they could not.</param>
+public sealed record TimerDumpResult(bool Supported, long Total, IReadOnlyList<TimerGroup> Groups, string? Problem)
+{
+    /// <summary>
+    /// The groups that have more timers than in <paramref name="before"/>, each counting only the new ones, biggest
+    /// first. On a runtime whose queues cannot be read, one group of unknown owner holds the growth of the total.
+    /// </summary>
+    public IReadOnlyList<TimerGroup> GrownSince(TimerDumpResult before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        if (!Supported || !before.Supported)
+        {
+            long grown = Total - before.Total;
+            return grown > 0 ? [new TimerGroup($"(owners unknown: {Problem ?? before.Problem})", "timer", 0, (int)grown)] : [];
+        }
+
+        var counts = before.Groups.ToDictionary(g => (g.Owner, g.Kind, g.PeriodMilliseconds), g => g.Count);
+        return [.. Groups
+            .Select(g => g with { Count = g.Count - counts.GetValueOrDefault((g.Owner, g.Kind, g.PeriodMilliseconds)) })
+            .Where(g => g.Count > 0)
+            .OrderByDescending(g => g.Count)];
+    }
+}
 
 /// <summary>
 /// The .NET answer to Go's <c>/debug/pprof/goroutine?debug=1</c>: every scheduled timer of the process, grouped by
@@ -33,6 +59,7 @@ public static class TimerDump
 
     private static readonly Lazy<Layout?> s_layout = new(Layout.Find);
 
+    /// <summary>Reads every scheduled timer of the process now.</summary>
     public static TimerDumpResult Take()
     {
         if (s_layout.Value is not { } layout)

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LeakOperator.Leaks.Readings;
+namespace LeakOperator.Diagnostics;
 
 /// <summary>
 /// The sockets this process holds (Linux: <c>/proc/self/fd</c> entries that are sockets), split into the ones on a
