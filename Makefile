@@ -40,10 +40,12 @@ test-tools: ## Provision what the tests drive: the Kubernetes binaries (one buil
 	scripts/dotnet-tools.sh > /dev/null
 
 .PHONY: figures
-figures: ## Regenerate the README's figures from real runs: the lab's output, and the HTML report screenshot (docs/images/lab-report.png)
+figures: ## Regenerate the README's figures from real runs: the lab's output, the HTML report screenshot (docs/images/lab-report.png), the direct storm's table
 	scripts/readme-lab-run.py
 	scripts/chromium.sh > /dev/null
 	LEAKOPERATOR_FIGURES=$(CURDIR)/docs/images dotnet test tests/LeakOperator.Tests --nologo --filter "FullyQualifiedName~LabReportScreenshotTests"
+	scripts/kubernetes-binaries.sh > /dev/null && scripts/envtest-assets.sh > /dev/null
+	LEAKOPERATOR_FIGURES=$(CURDIR)/docs/images dotnet test tests/LeakOperator.IntegrationTests -c Release --nologo --filter "FullyQualifiedName~DirectReconcileStormTests"
 
 .PHONY: e2e
 e2e: test-tools ## Only the tests on the real node: the chart installed by Helm 3 and 4, pods, failover, SIGTERM, memory, Prometheus, uninstall

@@ -16,11 +16,12 @@ public sealed class RunCommandLineTests
         Assert.Equal(StatusPacing.DefaultRefreshesPerSecond, options.StatusRefreshesPerSecond);
         Assert.True(options.LeaderElect);
         Assert.False(options.DebugTimers);
+        Assert.Equal(0, options.ClientQps); // no client-side limiter unless asked for
     }
 
     [Theory]
-    [InlineData("--workers=3 --leader-elect=false --budget-memory-mib=64 --budget-timer-loops=10 --budget-connections=5 --status-refreshes-per-second=7 --debug-timers=true")]
-    [InlineData("--workers 3 --leader-elect false --budget-memory-mib 64 --budget-timer-loops 10 --budget-connections 5 --status-refreshes-per-second 7 --debug-timers true")]
+    [InlineData("--workers=3 --leader-elect=false --budget-memory-mib=64 --budget-timer-loops=10 --budget-connections=5 --status-refreshes-per-second=7 --debug-timers=true --client-qps=20 --client-burst=40")]
+    [InlineData("--workers 3 --leader-elect false --budget-memory-mib 64 --budget-timer-loops 10 --budget-connections 5 --status-refreshes-per-second 7 --debug-timers true --client-qps 20 --client-burst 40")]
     public void Options_are_read_as_name_equals_value_and_as_name_space_value(string arguments)
     {
         var options = Parse(arguments.Split(' '));
@@ -30,6 +31,7 @@ public sealed class RunCommandLineTests
         Assert.Equal(7, options.StatusRefreshesPerSecond);
         Assert.Equal(new(64, 10, 5), options.Budget);
         Assert.True(options.DebugTimers);
+        Assert.Equal((20, 40), (options.ClientQps, options.ClientBurst));
     }
 
     [Fact]
@@ -42,6 +44,7 @@ public sealed class RunCommandLineTests
     [InlineData("--status-refreshes-per-second 0", "--status-refreshes-per-second must be a whole number from 1 to 10000; got '0'")]
     [InlineData("--workers=65", "--workers must be a whole number from 1 to 64; got '65'")]
     [InlineData("--budget-connections -1", "--budget-connections must be a whole number from 0 to 100000; got '-1'")]
+    [InlineData("--client-burst 0", "--client-burst must be a whole number from 1 to 100000; got '0'")]
     [InlineData("--kubeconfig /nonexistent/kubeconfig", "--kubeconfig /nonexistent/kubeconfig does not exist")]
     public void Bad_run_options_say_what_to_fix(string arguments, string message)
     {

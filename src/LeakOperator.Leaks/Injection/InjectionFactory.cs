@@ -20,7 +20,9 @@ public sealed class InjectionFactory(LeakBudget budget, TimeProvider? timeProvid
     /// <summary>Creates a stopped injection; throws <see cref="ArgumentException"/> listing every problem with the spec.</summary>
     /// <param name="reconcileAgain">Asks the host to reconcile the owner again; the reconcile storm's ticks call it.
     /// Required for patterns that <see cref="TaskPatternNames.NeedsReconciles"/>.</param>
-    public Injection Create(LeakOwner owner, InjectionSpec spec, Action? reconcileAgain = null)
+    /// <param name="reconcileDirectly">Runs the host's reconcile of the owner now, outside its work queue; the direct
+    /// storm's leaky ticks await it. Required for patterns that <see cref="TaskPatternNames.NeedsDirectReconciles"/>.</param>
+    public Injection Create(LeakOwner owner, InjectionSpec spec, Action? reconcileAgain = null, Func<CancellationToken, Task>? reconcileDirectly = null)
     {
         var errors = spec.Validate();
         if (errors.Count > 0)
@@ -33,15 +35,24 @@ public sealed class InjectionFactory(LeakBudget budget, TimeProvider? timeProvid
             throw new ArgumentException($"task pattern {spec.TaskPattern.ToWire()} needs a host that reconciles", nameof(reconcileAgain));
         }
 
+        if (spec.TaskPattern.NeedsDirectReconciles() && reconcileDirectly is null)
+        {
+            throw new ArgumentException($"task pattern {spec.TaskPattern.ToWire()} needs a host that can reconcile directly", nameof(reconcileDirectly));
+        }
+
         var ledger = new UnitLedger(spec.Type, spec.MaxUnits, budget);
         var lifetime = new CancellationTokenSource();
-        return new Injection(owner, spec, CreateLeak(owner, spec, ledger, lifetime.Token, reconcileAgain), ledger, _time, lifetime);
+        return new Injection(owner, spec, CreateLeak(owner, spec, ledger, lifetime.Token, reconcileAgain, reconcileDirectly), ledger, _time, lifetime);
     }
 
     /// <summary>The variant for a spec's type and mode, drawing its units from <paramref name="ledger"/>.</summary>
-    internal ILeak CreateLeak(LeakOwner owner, InjectionSpec spec, UnitLedger ledger, CancellationToken ownerLifetime, Action? reconcileAgain = null) =>
+    internal ILeak CreateLeak(LeakOwner owner, InjectionSpec spec, UnitLedger ledger, CancellationToken ownerLifetime, Action? reconcileAgain = null, Func<CancellationToken, Task>? reconcileDirectly = null) =>
         (spec.Type, spec.Mode) switch
         {
+            // The write-up's storm: each leaky tick awaits a reconcile outside the queue. The safe twin's one ticker per
+            // object does its periodic work in the tick and never reconciles: status refresh is the queue's RequeueAfter.
+            (LeakType.Task, LeakMode.Leaky) when spec.TaskPattern == TaskPattern.ReconcileStormDirect => new ReconcileStormLeak(new LeakyTaskLeak(ledger, spec.TickInterval, _time, onTickAsync: reconcileDirectly), direct: true),
+            (LeakType.Task, LeakMode.Safe) when spec.TaskPattern == TaskPattern.ReconcileStormDirect => new ReconcileStormLeak(new SafeTaskLeak(ledger, owner, spec.TickInterval, _time, Tickers, ownerLifetime), direct: true),
             (LeakType.Task, LeakMode.Leaky) when spec.TaskPattern == TaskPattern.ReconcileStorm => new ReconcileStormLeak(new LeakyTaskLeak(ledger, spec.TickInterval, _time, reconcileAgain)),
             (LeakType.Task, LeakMode.Safe) when spec.TaskPattern == TaskPattern.ReconcileStorm => new ReconcileStormLeak(new SafeTaskLeak(ledger, owner, spec.TickInterval, _time, Tickers, ownerLifetime, reconcileAgain)),
             (LeakType.Memory, LeakMode.Leaky) => new LeakyMemoryLeak(ledger),

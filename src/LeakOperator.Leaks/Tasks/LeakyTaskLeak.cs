@@ -9,11 +9,17 @@ namespace LeakOperator.Leaks.Tasks;
 /// loop survives every GC and keeps firing: the .NET twin of a goroutine ranging over a ticker nobody stops.
 /// </summary>
 /// <param name="onTick">What each tick does besides being counted (the reconcile storm re-enqueues the owner).</param>
-internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, TimeProvider timeProvider, Action? onTick = null) : ILeak
+/// <param name="onTickAsync">What each tick awaits before the loop waits for the next one (the direct storm's
+/// reconcile, called from the loop as the write-up's goroutine calls it); it gets a token cancelled on release.</param>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "ReleaseAsync is this leak's disposal; the cancellation source has no timer or wait handle to free.")]
+internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, TimeProvider timeProvider, Action? onTick = null, Func<CancellationToken, Task>? onTickAsync = null) : ILeak
 {
     private readonly WeakTracker<TimerLoop> _loops = new();
     private readonly Action? _onTick = onTick;
+    private readonly Func<CancellationToken, Task>? _onTickAsync = onTickAsync;
+    private readonly CancellationTokenSource _releasing = new();
     private long _ticks;
+    private long _tickFailures;
 
     public LeakType Type => LeakType.Task;
 
@@ -38,13 +44,21 @@ internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, Ti
 
     public long MeasureLive() => _loops.CountLive(loop => !loop.Finished);
 
-    public IReadOnlyDictionary<string, double> Evidence() => new Dictionary<string, double>
+    public IReadOnlyDictionary<string, double> Evidence()
     {
-        ["ticksDelivered"] = Interlocked.Read(ref _ticks),
-    };
+        var evidence = new Dictionary<string, double> { ["ticksDelivered"] = Interlocked.Read(ref _ticks) };
+        if (_onTickAsync is not null)
+        {
+            evidence["tickWorkFailures"] = Interlocked.Read(ref _tickFailures);
+        }
+
+        return evidence;
+    }
 
     public async ValueTask ReleaseAsync()
     {
+        // First the work a tick is in the middle of (a direct reconcile's API call), so no loop waits on it.
+        await _releasing.CancelAsync().ConfigureAwait(false);
         var loops = _loops.Drain();
         foreach (var loop in loops)
         {
@@ -80,11 +94,29 @@ internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, Ti
                 {
                     Interlocked.Increment(ref owner._ticks);
                     owner._onTick?.Invoke();
+                    if (owner._onTickAsync is { } work && !owner._releasing.IsCancellationRequested)
+                    {
+                        await DoTickWorkAsync(work).ConfigureAwait(false);
+                    }
                 }
             }
             finally
             {
                 _finished = true;
+            }
+        }
+
+        /// <summary>The goroutine ignores what its call returns; so does this loop, counting failures as evidence.</summary>
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A leaked loop must survive whatever its tick's work throws, as the leaking goroutine does.")]
+        private async Task DoTickWorkAsync(Func<CancellationToken, Task> work)
+        {
+            try
+            {
+                await work(owner._releasing.Token).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                Interlocked.Increment(ref owner._tickFailures);
             }
         }
     }

@@ -25,6 +25,23 @@ internal sealed class LabReconcileLoop : IAsyncDisposable
     /// <summary>What an injection's ticks call to ask for another reconcile of its owner.</summary>
     public Action RequestFor(LeakOwner owner) => () => _queue.Add(owner);
 
+    /// <summary>
+    /// What the direct storm's ticks call instead: the "reconcile" itself, run now on the tick's own thread, outside
+    /// the queue, as the write-up's goroutine calls it. The lab has no API server, so it is only the reconcile's
+    /// telling the injection so; the operator's also reads and writes status.
+    /// </summary>
+    public Func<CancellationToken, Task> ReconcileDirectlyFor(LeakOwner owner) => _ =>
+    {
+        Injection? injection;
+        lock (_injections)
+        {
+            _injections.TryGetValue(owner, out injection);
+        }
+
+        injection?.OnReconcile();
+        return Task.CompletedTask;
+    };
+
     /// <summary>Starts reconciling <paramref name="injection"/>, as a created object's first watch event would.</summary>
     public void Track(Injection injection)
     {

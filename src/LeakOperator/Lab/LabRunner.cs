@@ -116,14 +116,14 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
                 string name = $"{type.ToWire()}-{mode.ToWire()}";
                 if (options.Scenario is { } pattern)
                 {
-                    spec = pattern == TaskPattern.ReconcileStorm
+                    spec = pattern.NeedsReconciles()
                         ? spec with { TaskPattern = pattern, RatePerSecond = ScenarioRatePerSecond, MaxUnits = StormMaxUnits }
                         : spec with { TaskPattern = pattern, RatePerSecond = ScenarioRatePerSecond, TickInterval = ScenarioTickInterval };
                     name = $"{type.ToWire()}-{pattern.ToWire()}-{mode.ToWire()}";
                 }
 
                 var owner = new LeakOwner(Namespace, name);
-                var injection = factory.Create(owner, spec, reconciles.RequestFor(owner));
+                var injection = factory.Create(owner, spec, reconciles.RequestFor(owner), reconciles.ReconcileDirectlyFor(owner));
                 if (!inventory.TryAdd(injection))
                 {
                     throw new InvalidOperationException($"{injection.Owner} is already running");

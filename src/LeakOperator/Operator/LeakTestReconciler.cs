@@ -4,6 +4,7 @@ using LeakOperator.Controller.Resources;
 using LeakOperator.Leaks;
 using LeakOperator.Leaks.Analysis;
 using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Tasks.Patterns;
 using LeakOperator.Operator.Api;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +23,8 @@ public sealed partial class LeakTestReconciler(
     ILogger<LeakTestReconciler> logger,
     ReconcileRequests requests,
     StatusPacing? pacing = null,
-    TimeProvider? time = null) : IReconciler<LeakTest>
+    TimeProvider? time = null,
+    Action<string>? directReconciled = null) : IReconciler<LeakTest>
 {
     /// <summary>
     /// Status is written at most this often per LeakTest (longer when many inject, see <see cref="StatusPacing"/>)
@@ -145,13 +147,56 @@ public sealed partial class LeakTestReconciler(
     private TrackedInjection Start(LeakOwner owner, InjectionSpec spec, LeakTest obj, long generation)
     {
         var key = new ObjectKey(owner.Namespace, owner.Name);
-        var injection = factory.Create(owner, spec, () => requests.Request(key));
+        var injection = factory.Create(
+            owner,
+            spec,
+            () => requests.Request(key),
+            spec.TaskPattern.NeedsDirectReconciles() ? cancellationToken => ReconcileDirectlyAsync(key, cancellationToken) : null);
         var tracked = new TrackedInjection(injection, generation, obj.Metadata.Uid, _time);
         _tracked[owner] = tracked;
         inventory.TryAdd(injection);
         injection.Start();
         LogStarted(logger, owner, spec.Type, spec.Mode, generation);
         return tracked;
+    }
+
+    /// <summary>
+    /// The write-up's bug, on purpose, for <c>reconcile-storm-direct</c>: a leaked ticker's loop calls the reconcile
+    /// itself, outside the work queue, as its <c>go func() { for range ticker.C { r.Reconcile(ctx, req) } }()</c> does.
+    /// So reconciles of one object run concurrently, none de-duplicated by the queue. Each does the API work a real
+    /// reconcile does: it reads the object, starts one more ticker, and writes status, uncoalesced and not retried
+    /// (the goroutine drops the error, so a write that loses the race to another is simply lost).
+    /// </summary>
+    private async Task ReconcileDirectlyAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        string result = "success";
+        try
+        {
+            var obj = await client.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            if (obj is null || !_tracked.TryGetValue(new LeakOwner(key.Namespace, key.Name), out var tracked) || tracked.Uid != obj.Metadata.Uid)
+            {
+                return;
+            }
+
+            tracked.Injection.OnReconcile();
+            obj.Status ??= new LeakTestStatus();
+            Observe(obj.Status, tracked, obj.Metadata.Generation ?? 0);
+            await client.ReplaceStatusAsync(obj, cancellationToken).ConfigureAwait(false);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            result = "conflict";
+            throw;
+        }
+        catch (Exception)
+        {
+            result = "error";
+            throw;
+        }
+        finally
+        {
+            directReconciled?.Invoke(result);
+        }
     }
 
     /// <summary>

@@ -26,4 +26,11 @@ public enum TaskPattern
 
     /// <summary>A ticker started inside every reconcile re-enqueues the object: reconciles and tickers multiply.</summary>
     ReconcileStorm,
+
+    /// <summary>
+    /// The write-up's storm as its code has it: every reconcile starts a ticker whose goroutine calls Reconcile itself,
+    /// outside the work queue, on every tick. Reconciles of one object run concurrently, each with its own read and
+    /// status write, and each starts one more ticker.
+    /// </summary>
+    ReconcileStormDirect,
 }

@@ -8,7 +8,10 @@ public static class TaskPatternNames
     public static IReadOnlyList<TaskPattern> All { get; } = Enum.GetValues<TaskPattern>();
 
     /// <summary>The patterns that need a host that reconciles (a controller), not just the rate driver.</summary>
-    public static bool NeedsReconciles(this TaskPattern pattern) => pattern == TaskPattern.ReconcileStorm;
+    public static bool NeedsReconciles(this TaskPattern pattern) => pattern is TaskPattern.ReconcileStorm or TaskPattern.ReconcileStormDirect;
+
+    /// <summary>The pattern whose ticks call the host's reconcile directly, outside its work queue.</summary>
+    public static bool NeedsDirectReconciles(this TaskPattern pattern) => pattern == TaskPattern.ReconcileStormDirect;
 
     public static string ToWire(this TaskPattern pattern) => pattern switch
     {
@@ -19,6 +22,7 @@ public static class TaskPatternNames
         TaskPattern.TickAfterStop => "tick-after-stop",
         TaskPattern.CancelWithoutDispose => "cancel-without-dispose",
         TaskPattern.ReconcileStorm => "reconcile-storm",
+        TaskPattern.ReconcileStormDirect => "reconcile-storm-direct",
         _ => throw new ArgumentOutOfRangeException(nameof(pattern), pattern, null),
     };
 
@@ -32,6 +36,7 @@ public static class TaskPatternNames
         TaskPattern.TickAfterStop => "ticks handled after Stop returned",
         TaskPattern.CancelWithoutDispose => "cancelled timers still scheduled",
         TaskPattern.ReconcileStorm => "ticker loops started by reconciles",
+        TaskPattern.ReconcileStormDirect => "ticker loops started by reconciles, each reconciling directly",
         _ => throw new ArgumentOutOfRangeException(nameof(pattern), pattern, null),
     };
 

@@ -9,7 +9,9 @@ namespace LeakOperator.Leaks.Tasks.Storm;
 /// reconcile asks the per-object registry, so one SafeTicker per object exists however often it is asked, bound to
 /// the object's lifetime. Either way the inner variant's ticks re-enqueue; only reconciles create units.
 /// </summary>
-internal sealed class ReconcileStormLeak(ILeak inner) : ILeak, IReconcileDriven
+/// <param name="direct">The write-up's own shape (<see cref="TaskPattern.ReconcileStormDirect"/>): the leaky ticks call
+/// the reconcile directly instead of re-enqueueing; the safe ticks do not reconcile at all.</param>
+internal sealed class ReconcileStormLeak(ILeak inner, bool direct = false) : ILeak, IReconcileDriven
 {
     public const string Reconciles = "reconciles";
 
@@ -19,7 +21,7 @@ internal sealed class ReconcileStormLeak(ILeak inner) : ILeak, IReconcileDriven
 
     public LeakMode Mode => inner.Mode;
 
-    public string Pattern => $"{TaskPattern.ReconcileStorm.ToWire()}-{(Mode == LeakMode.Leaky ? "ticker-per-reconcile" : "safe-ticker-per-object")}";
+    public string Pattern => $"{(direct ? TaskPattern.ReconcileStormDirect : TaskPattern.ReconcileStorm).ToWire()}-{(Mode == LeakMode.Leaky ? "ticker-per-reconcile" : "safe-ticker-per-object")}";
 
     /// <summary>The rate driver's steps do nothing here: reconciles drive this leak.</summary>
     public ValueTask StepAsync(int units, CancellationToken cancellationToken) => ValueTask.CompletedTask;

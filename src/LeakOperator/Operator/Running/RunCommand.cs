@@ -76,7 +76,9 @@ internal static class RunCommand
     /// <param name="configuration">Loaded before the host starts (RunAsync awaits it), so the client's factory never waits.</param>
     private static void Compose(IServiceCollection services, Task<(KubernetesClientConfiguration? Config, string? Problem, string Source)> configuration, RunOptions options)
     {
-        services.AddSingleton<IKubernetes>(_ => new Kubernetes(configuration.Result.Config!));
+        services.AddSingleton<IKubernetes>(sp => options.ClientQps > 0
+            ? new Kubernetes(configuration.Result.Config!, new ClientRateLimit(options.ClientQps, options.ClientBurst, sp.GetRequiredService<ControllerMetrics>().ClientThrottled), new BufferedResponses())
+            : new Kubernetes(configuration.Result.Config!, new BufferedResponses()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new ControllerMetrics(Prometheus.Metrics.DefaultRegistry));
         services.AddSingleton<InjectionInventory>();
@@ -92,7 +94,8 @@ internal static class RunCommand
             () => sp.GetRequiredService<ControllerMetrics>().StatusConflict(Component),
             sp.GetRequiredService<ILogger<LeakTestReconciler>>(),
             sp.GetRequiredService<ReconcileRequests>(),
-            new StatusPacing(options.StatusRefreshesPerSecond)));
+            new StatusPacing(options.StatusRefreshesPerSecond),
+            directReconciled: result => sp.GetRequiredService<ControllerMetrics>().DirectReconciled(Component, result)));
         services.AddSingleton(sp => new Controller<LeakTest>(
             sp.GetRequiredService<CustomResourceClient<LeakTest>>(),
             sp.GetRequiredService<LeakTestReconciler>(),

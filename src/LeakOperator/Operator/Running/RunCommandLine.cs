@@ -26,6 +26,8 @@ internal sealed class RunCommandLine
     private readonly Option<int> _budgetTimerLoops = OptionKinds.WholeNumber("--budget-timer-loops", "operator-wide cap on leaked timer loops", (int)s_budget.TimerLoops, 0, 1_000_000);
     private readonly Option<int> _budgetConnections = OptionKinds.WholeNumber("--budget-connections", "operator-wide cap on leaked connections", (int)s_budget.Connections, 0, 100_000);
     private readonly Option<bool> _debugTimers = OptionKinds.TrueOrFalse("--debug-timers", "serve /debug/timers: every live timer grouped by owner (reads the runtime's timer queues)", false);
+    private readonly Option<int> _clientQps = OptionKinds.WholeNumber("--client-qps", "client-side rate limit on API requests, per second, like client-go's QPS (controller-runtime: 20); 0: none", 0, 0, 100_000);
+    private readonly Option<int> _clientBurst = OptionKinds.WholeNumber("--client-burst", "requests the client-side limiter lets through at once after a quiet spell, like client-go's Burst (controller-runtime: 30)", 30, 1, 100_000);
 
     public RunCommandLine()
     {
@@ -42,7 +44,7 @@ internal sealed class RunCommandLine
             "else --kubeconfig, else $KUBECONFIG or ~/.kube/config. /metrics, /healthz and /readyz are served where ASPNETCORE_URLS says " +
             "(default http://0.0.0.0:8080).")
         {
-            _kubeconfig, _context, _workers, _statusRefreshes, _leaderElect, _leaseNamespace, _identity, _budgetMemory, _budgetTimerLoops, _budgetConnections, _debugTimers,
+            _kubeconfig, _context, _workers, _statusRefreshes, _leaderElect, _leaseNamespace, _identity, _budgetMemory, _budgetTimerLoops, _budgetConnections, _debugTimers, _clientQps, _clientBurst,
         };
         Command.SetAction((parse, cancellationToken) => RunCommand.RunAsync(Bind(parse), cancellationToken));
     }
@@ -59,5 +61,7 @@ internal sealed class RunCommandLine
         parse.Value(_leaseNamespace) ?? Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "default",
         parse.Value(_identity) ?? Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}",
         new LeakBudgetLimits(parse.Value(_budgetMemory), parse.Value(_budgetTimerLoops), parse.Value(_budgetConnections)),
-        parse.Value(_debugTimers));
+        parse.Value(_debugTimers),
+        parse.Value(_clientQps),
+        parse.Value(_clientBurst));
 }

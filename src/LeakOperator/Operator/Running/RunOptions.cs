@@ -3,6 +3,8 @@ using LeakOperator.Leaks.Injection;
 namespace LeakOperator.Operator.Running;
 
 /// <summary>How `LeakOperator run` connects, elects and caps. The HTTP address comes from ASPNETCORE_URLS.</summary>
+/// <param name="ClientQps">Client-side token bucket on API requests (client-go's QPS); 0 leaves requests unlimited.</param>
+/// <param name="ClientBurst">The bucket's size (client-go's Burst); used only with <paramref name="ClientQps"/>.</param>
 internal sealed record RunOptions(
     string? Kubeconfig,
     string? Context,
@@ -12,4 +14,6 @@ internal sealed record RunOptions(
     string LeaderElectionNamespace,
     string Identity,
     LeakBudgetLimits Budget,
-    bool DebugTimers = false);
+    bool DebugTimers = false,
+    int ClientQps = 0,
+    int ClientBurst = 30);

@@ -1,0 +1,375 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using k8s;
+using LeakOperator.IntegrationTests.ControlPlane;
+using LeakOperator.Operator.Api;
+using LeakOperator.TestSupport;
+using Xunit.Abstractions;
+
+namespace LeakOperator.IntegrationTests;
+
+/// <summary>
+/// The write-up's storm as its code has it (<c>reconcile-storm-direct</c>), against the real API server: every
+/// reconcile starts a ticker whose loop calls the reconcile itself, outside the work queue, each with a read and an
+/// uncoalesced status write. Its three figures are printed beside the write-up's: live loops, reconciles per watch
+/// event, and the reconcile latency another LeakTest sees (a bystander whose spec changes, timed to its
+/// observedGeneration). A third run adds client-go's client-side limiter (20 QPS, burst 30), and the operator's
+/// /healthz is timed all along. Each run is its own operator process, as the write-up compared two controllers.
+/// </summary>
+/// <remarks>
+/// Not in the default test run (<c>Category=Storm</c>, run by <c>make bench</c> and <c>make figures</c>): in about one
+/// run of five on 2 cores, a storm test deleted mid-storm was not finalized within 60 s, and once an operator spun a
+/// core while a bystander's spec change went unobserved. That is an open bug in the release path under this storm,
+/// recorded in #16, not a flaky test: the deadline stays.
+/// </remarks>
+[Collection(ControlPlaneGroup.Name)]
+[Trait("Category", "Benchmark")]
+[Trait("Category", "Storm")]
+public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITestOutputHelper output)
+{
+    private const int Objects = 2;
+    private const int MaxUnitsPerTest = 250;
+    private const int Probes = 20;
+
+    /// <summary>With the limiter, a bystander's write queues behind the storm's: fewer probes, each given up sooner.</summary>
+    private const int LimitedProbes = 4;
+    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan s_probeEvery = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task The_write_ups_storm_multiplies_loops_and_reconciles_and_slows_a_bystander_and_the_safe_twin_does_not()
+    {
+        var leaky = await MeasureAsync("leaky");
+        var safe = await MeasureAsync("safe");
+        var limited = await MeasureAsync("leaky", ["--client-qps", "20", "--client-burst", "30"]);
+
+        string table = Table(leaky, safe, limited);
+        output.WriteLine($"Direct reconcile storm: {Objects} storm LeakTests per run, tick 1 s, maxUnits {MaxUnitsPerTest}, {Probes} bystander probes, real kube-apiserver:");
+        output.WriteLine(table);
+        Figures.WriteInto(table);
+
+        // The safe twin: one ticker per object, whose ticks never reconcile.
+        Assert.Equal(Objects, safe.LiveLoops);
+        Assert.Equal(0, safe.DirectReconciles);
+        Assert.True(safe.PerEvent <= 1.1, $"safe reconciles per watch event {safe.PerEvent:0.00}x");
+        Assert.True(safe.StormPerEvent <= 1.1, $"safe storm tests' reconciles per their watch event {safe.StormPerEvent:0.00}x");
+
+        // The storm: loops multiply to the cap on every storm test; reconciles run outside the queue.
+        Assert.Equal(Objects, leaky.Capped);
+        Assert.InRange(leaky.LiveLoops, Objects * MaxUnitsPerTest * 0.9, Objects * MaxUnitsPerTest);
+        Assert.True(leaky.DirectReconciles > leaky.QueuedReconciles, $"direct {leaky.DirectReconciles}, queued {leaky.QueuedReconciles}");
+        Assert.True(leaky.StormPerEvent >= 10 * safe.StormPerEvent, $"reconciles per watch event: leaky {leaky.StormPerEvent:0.00}x, safe {safe.StormPerEvent:0.00}x");
+        Assert.True(leaky.BystanderP95Ms > safe.BystanderP95Ms, $"bystander p95: leaky {leaky.BystanderP95Ms:0} ms, safe {safe.BystanderP95Ms:0} ms");
+
+        // The limiter keeps the storm in the operator: its own requests wait, and the API server sees at most the rate.
+        Assert.True(limited.ThrottledRequests > 0 || limited.ApiRequestsPerSecond <= 20 * 1.2 + 30, $"limited run: {limited.ApiRequestsPerSecond:0} requests/s");
+    }
+
+    private async Task<Run> MeasureAsync(string mode, string[]? limiter = null)
+    {
+        string[] extraArgs = limiter ?? [];
+        int probes = limiter is null ? Probes : LimitedProbes;
+        var probeEvery = limiter is null ? s_probeEvery : s_probeEvery * (Probes / LimitedProbes); // the same window
+        await using var ns = await TestNamespace.CreateAsync(fixture, $"direct-{mode}");
+        var objects = new LeakTestObjects(fixture.Admin);
+        await using var op = await RunningOperator.StartAsync(fixture, $"direct-{ns}", ["--leader-elect", "false", .. extraArgs]);
+        await op.WaitUntilReadyAsync();
+
+        // The bystander: an ordinary LeakTest the storm does not touch, whose spec changes are timed.
+        const string Bystander = "bystander";
+        await objects.CreateAsync(LeakTestObjects.New(ns, Bystander, new LeakTestSpec { LeakType = "task", Mode = "safe", DurationSeconds = 600, TickIntervalMilliseconds = 1000 }));
+        await Eventually.True(async () => (await objects.GetAsync(ns, Bystander))?.Status?.ObservedGeneration == 1, "the bystander is observed", TimeSpan.FromSeconds(60));
+
+        var before = new Scrape(await op.ScrapeAsync());
+        using var watch = new EventCounter(fixture, ns);
+        var cpuClock = Stopwatch.StartNew();
+        using var health = new HealthProbe(op);
+        var names = Enumerable.Range(0, Objects).Select(i => $"storm-{i}").ToList();
+        foreach (var name in names)
+        {
+            await objects.CreateAsync(LeakTestObjects.New(ns, name, new LeakTestSpec
+            {
+                LeakType = "task",
+                Mode = mode,
+                DurationSeconds = 600,
+                MaxUnits = MaxUnitsPerTest,
+                TickIntervalMilliseconds = 1000,
+                Task = new LeakTestTaskSpec { Pattern = "reconcile-storm-direct" },
+            }));
+        }
+
+        // Probes at a fixed pace through the storm: a measurement, not a wait for a condition.
+        var latencies = new List<double>();
+        for (int i = 0; i < probes; i++)
+        {
+            var pace = Task.Delay(probeEvery);
+            latencies.Add((await ProbeAsync(objects, ns, Bystander)).TotalMilliseconds);
+            await pace;
+        }
+
+        // The storm tests' own reconcile counts, as their last written status has them (a write lost to a conflict
+        // leaves an older count, so this leans low), read at the end of the window like the events.
+        double stormReconciles = 0;
+        foreach (var name in names)
+        {
+            stormReconciles += (await objects.GetAsync(ns, name))?.Status?.Evidence?.GetValueOrDefault("reconciles") ?? 0;
+        }
+
+        var after = new Scrape(await op.ScrapeAsync());
+        var stormEvents = watch.Stop(names);
+        var window = cpuClock.Elapsed;
+        var healthMax = health.Stop();
+        var statuses = new List<LeakTestStatus>();
+        await Eventually.True(
+            async () =>
+            {
+                statuses.Clear();
+                foreach (var name in names)
+                {
+                    if ((await objects.GetAsync(ns, name))?.Status is { } status)
+                    {
+                        statuses.Add(status);
+                    }
+                }
+
+                // The limited storm grows at the limiter's pace: its figures are taken where it stands.
+                return statuses.Count == Objects && (mode == "safe" || limiter is not null || statuses.All(IsCapped));
+            },
+            () => $"every storm test has a status{(mode == "leaky" ? " and is capped" : "")}: {statuses.Count(IsCapped)} capped of {statuses.Count}",
+            TimeSpan.FromSeconds(90));
+
+        // Deleting a LeakTest mid-storm releases it: every storm test and the bystander are gone, finalized by this
+        // operator, before it stops. (Left for the next run's operator, they would storm inside it.)
+        var deleting = Stopwatch.StartNew();
+        foreach (var name in limiter is null ? names.Append(Bystander) : [])
+        {
+            await objects.DeleteAsync(ns, name);
+        }
+
+        if (limiter is null)
+        {
+            await Eventually.True(
+                async () => (await objects.ListAsync(ns)).Count == 0,
+                "every LeakTest of the run is deleted (finalized by its operator)",
+                TimeSpan.FromSeconds(60));
+        }
+
+        // Limited, every request waits in the token bucket behind the storm's, and so does the reconcile that would
+        // finalize a deleted test (a storm test's refresh already in flight holds its key, its status write retrying
+        // on the storm's conflicts, each try behind hundreds of queued requests): release took 203 s in one run and
+        // over 240 s in another, so it is not waited for. The namespace's cleanup removes the finalizers once this
+        // operator is gone.
+        double released = limiter is null ? deleting.Elapsed.TotalSeconds : double.NaN;
+        output.WriteLine($"{mode}{(limiter is null ? "" : " limited")}: deleted mid-storm and released in {released:0.0} s");
+
+        const string Self = "controller=\"leak-operator\"";
+        double queued = after.Sum("controller_runtime_reconcile_total", Self) - before.Sum("controller_runtime_reconcile_total", Self);
+        double direct = after.Sum("leakoperator_direct_reconciles_total", Self) - before.Sum("leakoperator_direct_reconciles_total", Self);
+        double conflicts = after.Sum("leakoperator_direct_reconciles_total", Self, "result=\"conflict\"") - before.Sum("leakoperator_direct_reconciles_total", Self, "result=\"conflict\"");
+        double events = after.Sum("leakoperator_watch_events_total") - before.Sum("leakoperator_watch_events_total");
+        latencies.Sort();
+        output.WriteLine($"{mode}{(limiter is null ? "" : " limited")}: bystander probes (ms) {string.Join(' ', latencies.Select(l => l.ToString("0", CultureInfo.InvariantCulture)))}");
+        return new Run(
+            Label: extraArgs.Length == 0 ? mode : $"{mode}, client 20 QPS",
+            LiveLoops: statuses.Sum(s => s.LeakedUnits),
+            QueuedReconciles: queued,
+            DirectReconciles: direct,
+            DirectConflicts: conflicts,
+            WatchEvents: events,
+            StormWatchEvents: stormEvents,
+            StormReconciles: stormReconciles,
+            HistogramP95Ms: after.QuantileSince(before, 0.95, "controller_runtime_reconcile_time_seconds", Self) * 1000,
+            BystanderP95Ms: latencies[(int)Math.Ceiling(0.95 * latencies.Count) - 1],
+            HealthMaxMs: healthMax.TotalMilliseconds,
+            CpuSeconds: after.Sum("process_cpu_seconds_total") - before.Sum("process_cpu_seconds_total"),
+            WindowSeconds: window.TotalSeconds,
+            ApiRequestsPerSecond: (queued + 2 * direct) / window.TotalSeconds,
+            ThrottledRequests: after.Sum("leakoperator_client_throttled_requests_total") - before.Sum("leakoperator_client_throttled_requests_total"),
+            ReleasedAfterDeleteSeconds: released,
+            Capped: statuses.Count(IsCapped));
+    }
+
+    /// <summary>Changes the bystander's spec and times until its status says that generation was observed.</summary>
+    private static async Task<TimeSpan> ProbeAsync(LeakTestObjects objects, string ns, string name)
+    {
+        var updated = await objects.UpdateSpecAsync(ns, name, spec => spec.DurationSeconds += 1);
+        long generation = updated.Metadata.Generation ?? 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < s_probeTimeout)
+        {
+            if ((await objects.GetAsync(ns, name))?.Status?.ObservedGeneration >= generation)
+            {
+                return clock.Elapsed;
+            }
+
+            await Task.Delay(5);
+        }
+
+        return clock.Elapsed;
+    }
+
+    private static bool IsCapped(LeakTestStatus status) => status.Conditions.Any(c => c.Type == LeakTestConditions.Capped && c.Status == "True");
+
+    private static string Table(Run leaky, Run safe, Run limited)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"| | {leaky.Label} | {safe.Label} | {limited.Label} | write-up (Go), leaky vs safe |\n");
+        text.Append("|---|---:|---:|---:|---|\n");
+        Row("live timer loops", r => r.LiveLoops.ToString("N0", CultureInfo.InvariantCulture), "3,246 vs 12 goroutines");
+        Row("reconciles per watch event, of the storm tests", r => $"{r.StormPerEvent:0.00}x", "32.7x vs 1.00x");
+        Row("reconciles per watch event, all (bystander included)", r => $"{r.PerEvent:0.00}x", "");
+        Row("bystander reconcile p95 (spec change to observedGeneration)", r => r.BystanderP95Ms >= s_probeTimeout.TotalMilliseconds ? $"> {s_probeTimeout.TotalSeconds:0} s" : $"{r.BystanderP95Ms:0} ms", "420 ms vs 18 ms (reconcile p95)");
+        Row("queued reconcile p95 (histogram)", r => $"{r.HistogramP95Ms:0.0} ms", "");
+        Row("reconciles: queued + direct (of them, lost to a conflict)", r => $"{r.QueuedReconciles:N0} + {r.DirectReconciles:N0} ({r.DirectConflicts:N0})", "");
+        Row("watch events", r => r.WatchEvents.ToString("N0", CultureInfo.InvariantCulture), "");
+        Row("operator API requests per second", r => $"{r.ApiRequestsPerSecond:0}", "");
+        Row("slowest operator /healthz", r => $"{r.HealthMaxMs:0} ms", "");
+        Row("operator CPU", r => $"{r.CpuSeconds:0.0} s in {r.WindowSeconds:0} s", "");
+        Row("released after the tests were deleted mid-storm", r => double.IsNaN(r.ReleasedAfterDeleteSeconds) ? "not waited for (> 200 s)" : $"{r.ReleasedAfterDeleteSeconds:0.0} s", "");
+        Row("storm tests capped (the limited storm grows at 10 reconciles/s)", r => $"{r.Capped} of {Objects}", "");
+        return text.ToString();
+
+        void Row(string name, Func<Run, string> value, string writeUp) =>
+            text.Append(CultureInfo.InvariantCulture, $"| {name} | {value(leaky)} | {value(safe)} | {value(limited)} | {writeUp} |\n");
+    }
+
+    private sealed record Run(
+        string Label,
+        double LiveLoops,
+        double QueuedReconciles,
+        double DirectReconciles,
+        double DirectConflicts,
+        double WatchEvents,
+        double StormWatchEvents,
+        double StormReconciles,
+        double HistogramP95Ms,
+        double BystanderP95Ms,
+        double HealthMaxMs,
+        double CpuSeconds,
+        double WindowSeconds,
+        double ApiRequestsPerSecond,
+        double ThrottledRequests,
+        double ReleasedAfterDeleteSeconds,
+        int Capped)
+    {
+        public double PerEvent => WatchEvents == 0 ? double.NaN : (QueuedReconciles + DirectReconciles) / WatchEvents;
+
+        /// <summary>The storm tests' own reconciles (their status evidence) per their own watch events: the bystander's
+        /// left out of both.</summary>
+        public double StormPerEvent => StormWatchEvents == 0 ? double.NaN : StormReconciles / StormWatchEvents;
+    }
+
+    /// <summary>A watch of the run's namespace, beside the operator's, counting the events of each object by name.</summary>
+    private sealed class EventCounter : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _byName = new(StringComparer.Ordinal);
+        private readonly Task _watching;
+
+        public EventCounter(ControlPlaneFixture fixture, string ns) => _watching = WatchAsync(fixture, ns, _stop.Token);
+
+        public double Stop(IEnumerable<string> names)
+        {
+            _stop.Cancel();
+            try
+            {
+                _watching.Wait(TimeSpan.FromSeconds(10));
+            }
+            catch (AggregateException)
+            {
+                // Cancelled.
+            }
+
+            return names.Sum(n => _byName.GetValueOrDefault(n));
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _stop.Dispose();
+        }
+
+        private async Task WatchAsync(ControlPlaneFixture fixture, string ns, CancellationToken stop)
+        {
+            var events = fixture.Admin.CustomObjects.WatchListNamespacedCustomObjectAsync(LeakTest.Group, LeakTest.Version, ns, LeakTest.Plural, cancellationToken: stop);
+            await foreach (var (_, body) in events.WithCancellation(stop))
+            {
+                if (body is System.Text.Json.JsonElement json && json.TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("name", out var name))
+                {
+                    _byName.AddOrUpdate(name.GetString() ?? "", 1, (_, count) => count + 1);
+                }
+            }
+        }
+    }
+
+    /// <summary>Times the operator's /healthz every 100 ms until stopped; the slowest answer is what it returns.</summary>
+    private sealed class HealthProbe : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task<TimeSpan> _probing;
+
+        public HealthProbe(RunningOperator op) => _probing = ProbeAsync(op, _stop.Token);
+
+        public TimeSpan Stop()
+        {
+            _stop.Cancel();
+            return _probing.GetAwaiter().GetResult();
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _stop.Dispose();
+        }
+
+        private static async Task<TimeSpan> ProbeAsync(RunningOperator op, CancellationToken stop)
+        {
+            var slowest = TimeSpan.Zero;
+            while (!stop.IsCancellationRequested)
+            {
+                var clock = Stopwatch.StartNew();
+                var (status, _) = await op.GetAsync("/healthz");
+                clock.Stop();
+                Assert.Equal(200, status);
+                slowest = clock.Elapsed > slowest ? clock.Elapsed : slowest;
+                try
+                {
+                    await Task.Delay(100, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
+            return slowest;
+        }
+    }
+
+    /// <summary>
+    /// The docs' and README's storm tables are this test's output: with LEAKOPERATOR_FIGURES set (make figures), the
+    /// block between the storm-direct markers in each is replaced by this run's table.
+    /// </summary>
+    private static class Figures
+    {
+        private const string Start = "<!-- storm-direct-figures -->";
+        private const string End = "<!-- /storm-direct-figures -->";
+
+        public static void WriteInto(string table)
+        {
+            if (Environment.GetEnvironmentVariable("LEAKOPERATOR_FIGURES") is null)
+            {
+                return;
+            }
+
+            foreach (var file in new[] { Repository.PathOf("README.md"), Repository.PathOf("docs", "scenarios", "reconcile-storm.md") })
+            {
+                string text = File.ReadAllText(file);
+                int start = text.IndexOf(Start, StringComparison.Ordinal);
+                int end = text.IndexOf(End, StringComparison.Ordinal);
+                Assert.True(start >= 0 && end > start, $"{file} has no {Start} block");
+                File.WriteAllText(file, string.Concat(text.AsSpan(0, start + Start.Length), "\n", table, text.AsSpan(end)));
+            }
+        }
+    }
+}

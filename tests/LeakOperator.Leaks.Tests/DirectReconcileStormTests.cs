@@ -1,0 +1,73 @@
+using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Tasks.Patterns;
+using LeakOperator.TestSupport;
+
+namespace LeakOperator.Leaks.Tests;
+
+/// <summary>
+/// The write-up's storm as its code has it, in the engine: each leaky tick awaits a reconcile it calls itself, and each
+/// reconcile starts one more loop, until the cap. The safe twin's one ticker never reconciles. Release ends every loop
+/// even while its reconcile is in flight (a LeakTest deleted mid-storm).
+/// </summary>
+public sealed class DirectReconcileStormTests
+{
+    private const int Cap = 64;
+
+    [Fact]
+    public async Task Leaky_loops_reconcile_directly_and_multiply_to_the_cap_and_release_ends_them_mid_reconcile()
+    {
+        var factory = new InjectionFactory(new LeakBudget(new LeakBudgetLimits(MemoryMiB: 64, TimerLoops: 10_000, Connections: 10)));
+        var spec = InjectionSpec.Default(LeakType.Task, LeakMode.Leaky) with { TaskPattern = TaskPattern.ReconcileStormDirect, MaxUnits = Cap, TickInterval = TimeSpan.FromMilliseconds(50) };
+        LeakOperator.Leaks.Injection.Injection? injection = null;
+        long direct = 0;
+        var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        injection = factory.Create(new LeakOwner("test", "storm"), spec, reconcileAgain: () => { }, reconcileDirectly: async cancellationToken =>
+        {
+            Interlocked.Increment(ref direct);
+            injection!.OnReconcile();
+            if (injection.Ledger.CapReason is not null)
+            {
+                // Capped: from here on every direct reconcile hangs on its API call until release cancels it.
+                blocked.TrySetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+        });
+        await using (injection)
+        {
+            injection.Start();
+            injection.OnReconcile(); // the first, queued reconcile starts the first loop
+            await Eventually.True(() => Task.FromResult(injection.MeasureLive() == Cap), () => $"{injection.MeasureLive()} loops of {Cap}", TimeSpan.FromSeconds(30));
+            await blocked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(Interlocked.Read(ref direct) >= Cap - 1, $"{direct} direct reconciles for {Cap} loops");
+            Assert.True(injection.Evidence()["reconciles"] >= Cap, $"reconciles {injection.Evidence()["reconciles"]}");
+
+            // Every loop is in a reconcile that never returns by itself; release must still end them all.
+            await injection.ReleaseAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(0, injection.MeasureLive());
+            Assert.Equal(0, injection.Ledger.Held);
+        }
+    }
+
+    [Fact]
+    public async Task The_safe_twin_keeps_one_ticker_and_never_reconciles_from_it()
+    {
+        var factory = new InjectionFactory(new LeakBudget(new LeakBudgetLimits(MemoryMiB: 64, TimerLoops: 10_000, Connections: 10)));
+        var spec = InjectionSpec.Default(LeakType.Task, LeakMode.Safe) with { TaskPattern = TaskPattern.ReconcileStormDirect, MaxUnits = Cap, TickInterval = TimeSpan.FromMilliseconds(50) };
+        long direct = 0, requeued = 0;
+        await using var injection = factory.Create(new LeakOwner("test", "storm-safe"), spec, reconcileAgain: () => Interlocked.Increment(ref requeued), reconcileDirectly: _ =>
+        {
+            Interlocked.Increment(ref direct);
+            return Task.CompletedTask;
+        });
+        injection.Start();
+        for (int i = 0; i < 50; i++)
+        {
+            injection.OnReconcile();
+        }
+
+        // Twenty ticks: a ticker that reconciled would have done so twenty times by then.
+        await Eventually.True(() => Task.FromResult(injection.Evidence()["ticksDelivered"] >= 20), () => $"the safe ticker ticked {injection.Evidence()["ticksDelivered"]} times", TimeSpan.FromSeconds(30));
+        Assert.Equal(1, injection.MeasureLive());
+        Assert.Equal((0L, 0L), (Interlocked.Read(ref direct), Interlocked.Read(ref requeued)));
+    }
+}
