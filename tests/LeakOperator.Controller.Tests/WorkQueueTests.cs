@@ -1,4 +1,5 @@
 using LeakOperator.Controller.Queue;
+using LeakOperator.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LeakOperator.Controller.Tests;
@@ -91,6 +92,54 @@ public sealed class WorkQueueTests
         time.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal(0, queue.Depth);
         Assert.Equal(0, queue.Waiting);
+    }
+
+    [Fact]
+    public async Task Delayed_items_come_out_in_due_order_whatever_order_they_were_added_in()
+    {
+        var time = new FakeTimeProvider();
+        using var queue = new WorkQueue<string>("test", time);
+        queue.AddAfter("c", TimeSpan.FromSeconds(30));
+        queue.AddAfter("a", TimeSpan.FromSeconds(10));
+        queue.AddAfter("b", TimeSpan.FromSeconds(20));
+        queue.AddAfter("b", TimeSpan.FromSeconds(5)); // sooner: moves b ahead of a
+        Assert.Equal(3, queue.Waiting);
+
+        var order = new List<string>();
+        for (int second = 1; second <= 30; second++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            while (queue.Depth > 0)
+            {
+                var (_, item) = await queue.TakeAsync(CancellationToken.None);
+                order.Add($"{item}@{second}");
+                queue.Done(item);
+            }
+        }
+
+        // b's stale 20 s entry adds nothing: each item comes out once, at its own (soonest) time.
+        Assert.Equal(["b@5", "a@10", "c@30"], order);
+        Assert.Equal(0, queue.Waiting);
+    }
+
+    [Fact]
+    public void A_thousand_delayed_keys_wait_on_one_timer_and_shutdown_stops_it()
+    {
+        // The queue's own timer is created with the queue; the keys must add none.
+        var before = TimerDump.Take();
+        var queue = new WorkQueue<int>("many");
+        for (int key = 0; key < 1_000; key++)
+        {
+            queue.AddAfter(key, TimeSpan.FromMinutes(10) + TimeSpan.FromMilliseconds(key));
+        }
+
+        var grown = TimerDump.Take().GrownSince(before).Where(g => g.Owner.Contains("LeakOperator.Controller", StringComparison.Ordinal)).Sum(g => g.Count);
+        Assert.Equal(1_000, queue.Waiting);
+        Assert.True(grown <= 1, $"{grown} timers for 1,000 delayed keys:\n{TimerDump.Format(TimerDump.Take())}");
+
+        queue.Dispose();
+        Assert.Equal(0, queue.Waiting);
+        Assert.DoesNotContain(TimerDump.Take().GrownSince(before), g => g.Owner.Contains("LeakOperator.Controller", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -48,6 +48,49 @@ public sealed class DirectReconcileStormTests
         }
     }
 
+    /// <summary>
+    /// Reconciles racing a release (a LeakTest deleted while its direct reconciles run): a reconcile that passed the
+    /// phase check just before the release must not start a loop the release no longer sees. Such a loop ticks
+    /// forever and keeps its unit; the budget would never get it back.
+    /// </summary>
+    [Fact]
+    public async Task A_reconcile_racing_the_release_leaves_no_loop_and_no_unit_behind()
+    {
+        const int Rounds = 40;
+        const int Threads = 8;
+        var budget = new LeakBudget(new LeakBudgetLimits(MemoryMiB: 64, TimerLoops: 100_000, Connections: 10));
+        var factory = new InjectionFactory(budget);
+        var spec = InjectionSpec.Default(LeakType.Task, LeakMode.Leaky) with { TaskPattern = TaskPattern.ReconcileStormDirect, MaxUnits = 50_000, TickInterval = TimeSpan.FromMinutes(10) };
+        for (int round = 0; round < Rounds; round++)
+        {
+            var injection = factory.Create(new LeakOwner("test", $"race-{round}"), spec, reconcileAgain: () => { }, reconcileDirectly: _ => Task.CompletedTask);
+            injection.Start();
+            using var stop = new CancellationTokenSource();
+            using var ready = new Barrier(Threads + 1);
+            var reconcilers = Enumerable.Range(0, Threads).Select(_ => Task.Factory.StartNew(
+                () =>
+                {
+                    ready.SignalAndWait();
+                    while (!stop.IsCancellationRequested)
+                    {
+                        injection.OnReconcile();
+                    }
+                },
+                TaskCreationOptions.LongRunning)).ToList();
+            ready.SignalAndWait();
+            await Eventually.True(() => Task.FromResult(injection.Ledger.Held >= 100), () => $"{injection.Ledger.Held} loops", TimeSpan.FromSeconds(30));
+
+            // Released while eight threads are inside OnReconcile, as many direct reconciles are mid-storm.
+            await injection.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+            await stop.CancelAsync();
+            await Task.WhenAll(reconcilers).WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.True(injection.MeasureLive() == 0 && injection.Ledger.Held == 0, $"round {round}: {injection.MeasureLive()} loops live and {injection.Ledger.Held} units held after the release");
+        }
+
+        Assert.Equal(0, budget.Held(LeakType.Task));
+    }
+
     [Fact]
     public async Task The_safe_twin_keeps_one_ticker_and_never_reconciles_from_it()
     {

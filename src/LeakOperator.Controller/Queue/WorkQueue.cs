@@ -18,7 +18,7 @@ public sealed class WorkQueue<T> : IDisposable
     private readonly Queue<T> _ready = new();
     private readonly HashSet<T> _dirty = [];
     private readonly HashSet<T> _processing = [];
-    private readonly Dictionary<T, DateTimeOffset> _waiting = [];
+    private readonly DelayedAdds<T> _waiting;
 
     /// <summary>When each dirty item was first added, to report how long it waited before a worker took it.</summary>
     private readonly Dictionary<T, long> _addedAt = [];
@@ -34,6 +34,7 @@ public sealed class WorkQueue<T> : IDisposable
         _time = time ?? TimeProvider.System;
         _observer = observer ?? IWorkQueueObserver.None;
         Backoff = backoff ?? new ItemBackoff<T>();
+        _waiting = new DelayedAdds<T>(_time, AddAll);
     }
 
     public string Name { get; }
@@ -53,16 +54,7 @@ public sealed class WorkQueue<T> : IDisposable
     }
 
     /// <summary>Items waiting for a delayed add.</summary>
-    public int Waiting
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _waiting.Count;
-            }
-        }
-    }
+    public int Waiting => _waiting.Count;
 
     public bool IsShutDown => _shutdown.IsCancellationRequested;
 
@@ -99,18 +91,10 @@ public sealed class WorkQueue<T> : IDisposable
             return;
         }
 
-        var due = _time.GetUtcNow() + delay;
-        lock (_gate)
+        if (!IsShutDown)
         {
-            if (IsShutDown || (_waiting.TryGetValue(item, out var pending) && pending <= due))
-            {
-                return;
-            }
-
-            _waiting[item] = due;
+            _waiting.Schedule(item, delay);
         }
-
-        _ = AddWhenDueAsync(item, due, delay);
     }
 
     /// <summary>Adds <paramref name="item"/> after its next backoff delay (it failed).</summary>
@@ -172,7 +156,7 @@ public sealed class WorkQueue<T> : IDisposable
         }
     }
 
-    /// <summary>Stops handing out items; pending delayed adds are cancelled with their timers.</summary>
+    /// <summary>Stops handing out items; pending delayed adds are dropped with their timer.</summary>
     public void ShutDown()
     {
         lock (_gate)
@@ -183,8 +167,9 @@ public sealed class WorkQueue<T> : IDisposable
             }
 
             _shutdown.Cancel();
-            _waiting.Clear();
         }
+
+        _waiting.Dispose();
     }
 
     public void Dispose()
@@ -194,28 +179,11 @@ public sealed class WorkQueue<T> : IDisposable
         _available.Dispose();
     }
 
-    private async Task AddWhenDueAsync(T item, DateTimeOffset due, TimeSpan delay)
+    private void AddAll(List<T> items)
     {
-        try
+        foreach (var item in items)
         {
-            await Task.Delay(delay, _time, _shutdown.Token).ConfigureAwait(false);
+            Add(item);
         }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            // A sooner AddAfter for the same item replaced our due time: that one adds it, not us.
-            if (!_waiting.TryGetValue(item, out var current) || current != due)
-            {
-                return;
-            }
-
-            _waiting.Remove(item);
-        }
-
-        Add(item);
     }
 }

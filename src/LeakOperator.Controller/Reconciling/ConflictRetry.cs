@@ -16,13 +16,16 @@ public static class ConflictRetry
 
     /// <summary>Writes <paramref name="change"/> with <paramref name="write"/>; null if the object is gone.</summary>
     /// <param name="change">Returns false when the object already is as wanted (nothing to write).</param>
+    /// <param name="maxAttempts">Writes tried before the last conflict is thrown; 1 for a write that the caller's next
+    /// pass makes anyway (a periodic refresh), so a lost race costs no extra read and does not hold the key.</param>
     public static async Task<T?> WriteAsync<T>(
         CustomResourceClient<T> client,
         T current,
         Func<T, bool> change,
         Func<T, CancellationToken, Task<T>> write,
         Action? onConflict,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int maxAttempts = MaxAttempts)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var obj = KubeObjects.DeepCopy(current);
@@ -37,7 +40,7 @@ public static class ConflictRetry
             {
                 return await write(obj, cancellationToken).ConfigureAwait(false);
             }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < MaxAttempts)
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < maxAttempts)
             {
                 onConflict?.Invoke();
                 obj = await client.GetAsync(ObjectKey.Of(obj), cancellationToken).ConfigureAwait(false);

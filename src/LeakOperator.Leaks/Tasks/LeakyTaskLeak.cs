@@ -29,7 +29,13 @@ internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, Ti
 
     public ValueTask StepAsync(int units, CancellationToken cancellationToken)
     {
+        if (_releasing.IsCancellationRequested)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         int granted = ledger.TryTake(units);
+        var added = new TimerLoop[granted];
         for (int i = 0; i < granted; i++)
         {
             var loop = new TimerLoop(new PeriodicTimer(tickInterval, timeProvider), this);
@@ -37,6 +43,23 @@ internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, Ti
             // Fire and forget, as the buggy code does: the Task is dropped, only the timer queue keeps it going.
             loop.Run();
             _loops.Add(loop);
+            added[i] = loop;
+        }
+
+        // A reconcile racing the release (it passed the phase check just before) may have added loops after
+        // ReleaseAsync drained them. The release cancels _releasing before it drains, and both the drain and Add
+        // take the tracker's lock: so a loop the drain missed is seen here. Each loop is ended by whichever side
+        // claims it first (TimerLoop.TryClaim), so its unit comes back exactly once.
+        if (granted > 0 && _releasing.IsCancellationRequested)
+        {
+            int ended = 0;
+            foreach (var loop in added.Where(loop => loop.TryClaim()))
+            {
+                loop.Timer.Dispose();
+                ended++;
+            }
+
+            ledger.Return(ended);
         }
 
         return ValueTask.CompletedTask;
@@ -59,7 +82,7 @@ internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, Ti
     {
         // First the work a tick is in the middle of (a direct reconcile's API call), so no loop waits on it.
         await _releasing.CancelAsync().ConfigureAwait(false);
-        var loops = _loops.Drain();
+        var loops = _loops.Drain().Where(loop => loop.TryClaim()).ToList();
         foreach (var loop in loops)
         {
             // Dispose makes the pending WaitForNextTickAsync return false, so the loop leaves by its own exit.
@@ -78,6 +101,10 @@ internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, Ti
     {
         private volatile bool _finished;
 
+        // 0 until the release (or a step that saw the release) takes this loop to end it; the CAS is what makes its
+        // unit come back exactly once when both see it.
+        private int _claimed;
+
         public PeriodicTimer Timer { get; } = timer;
 
         public Task Completion { get; private set; } = Task.CompletedTask;
@@ -85,6 +112,8 @@ internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, Ti
         public bool Finished => _finished;
 
         public void Run() => Completion = LoopAsync();
+
+        public bool TryClaim() => Interlocked.CompareExchange(ref _claimed, 1, 0) == 0;
 
         private async Task LoopAsync()
         {

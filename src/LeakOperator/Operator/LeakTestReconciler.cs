@@ -89,7 +89,20 @@ public sealed partial class LeakTestReconciler(
         // Read once: ConcurrentDictionary.Count takes every lock, and both intervals should see the same number.
         int injections = _tracked.Count;
         var before = obj.Status;
-        var written = await WriteStatusAsync(obj, status => Observe(status, tracked, generation), cancellationToken, (tracked, _pacing.MinWriteInterval(MinStatusWriteInterval, injections))).ConfigureAwait(false);
+        LeakTest? written;
+        try
+        {
+            written = await WriteStatusAsync(obj, status => Observe(status, tracked, generation), cancellationToken, (tracked, _pacing.MinWriteInterval(MinStatusWriteInterval, injections))).ConfigureAwait(false);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            // Lost to a concurrent write (the direct storm writes this status many times a second): not retried here.
+            // The next pass reads the object from the cache again, where a deletion that arrived meanwhile is seen,
+            // instead of holding the key through up to eight read-and-write rounds while the deletion waits behind it.
+            onStatusConflict();
+            return ReconcileResult.After(MinStatusWriteInterval);
+        }
+
         await RecordTransitionsAsync(obj, before, written?.Status, tracked, cancellationToken).ConfigureAwait(false);
         return tracked.Injection.Phase switch
         {
@@ -278,7 +291,8 @@ public sealed partial class LeakTestReconciler(
     };
 
     /// <param name="coalesce">When given, a write that changes only numbers waits until the paced interval (at least
-    /// <see cref="MinStatusWriteInterval"/>) has passed since this injection's last write (the next refresh writes it).</param>
+    /// <see cref="MinStatusWriteInterval"/>) has passed since this injection's last write (the next refresh writes it);
+    /// and a conflict is thrown at once instead of retried, for the same reason.</param>
     private async Task<LeakTest?> WriteStatusAsync(LeakTest obj, Action<LeakTestStatus> change, CancellationToken cancellationToken, (TrackedInjection Injection, TimeSpan Within)? coalesce = null)
     {
         return await ConflictRetry.WriteAsync(
@@ -312,7 +326,8 @@ public sealed partial class LeakTestReconciler(
             },
             client.ReplaceStatusAsync,
             onStatusConflict,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            maxAttempts: coalesce is null ? ConflictRetry.MaxAttempts : 1).ConfigureAwait(false);
     }
 
     /// <summary>What a user acts on: a change here is written at once, never coalesced.</summary>
