@@ -35,7 +35,6 @@ internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, Ti
         }
 
         int granted = ledger.TryTake(units);
-        var added = new TimerLoop[granted];
         for (int i = 0; i < granted; i++)
         {
             var loop = new TimerLoop(new PeriodicTimer(tickInterval, timeProvider), this);
@@ -43,23 +42,23 @@ internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, Ti
             // Fire and forget, as the buggy code does: the Task is dropped, only the timer queue keeps it going.
             loop.Run();
             _loops.Add(loop);
-            added[i] = loop;
-        }
 
-        // A reconcile racing the release (it passed the phase check just before) may have added loops after
-        // ReleaseAsync drained them. The release cancels _releasing before it drains, and both the drain and Add
-        // take the tracker's lock: so a loop the drain missed is seen here. Each loop is ended by whichever side
-        // claims it first (TimerLoop.TryClaim), so its unit comes back exactly once.
-        if (granted > 0 && _releasing.IsCancellationRequested)
-        {
-            int ended = 0;
-            foreach (var loop in added.Where(loop => loop.TryClaim()))
+            // A reconcile racing the release (it passed the phase check just before) may add a loop after
+            // ReleaseAsync drained them. The release cancels _releasing before it drains, and both the drain and Add
+            // take the tracker's lock: so a loop the drain missed is seen here. Each loop is ended by whichever side
+            // claims it first (TimerLoop.TryClaim), so its unit comes back exactly once; the units not created yet
+            // are refunded. (No array of the added loops: it would show in the guide's dumpheap -type TimerLoop.)
+            if (_releasing.IsCancellationRequested)
             {
-                loop.Timer.Dispose();
-                ended++;
-            }
+                if (loop.TryClaim())
+                {
+                    loop.Timer.Dispose();
+                    ledger.Return(1);
+                }
 
-            ledger.Return(ended);
+                ledger.Refund(granted - i - 1);
+                break;
+            }
         }
 
         return ValueTask.CompletedTask;
