@@ -45,15 +45,16 @@ internal sealed class DelayedAdds<T> : IDisposable
         }
     }
 
-    /// <summary>Schedules <paramref name="item"/> after <paramref name="delay"/>; false if an earlier request stands.</summary>
-    public bool Schedule(T item, TimeSpan delay)
+    /// <summary>Schedules <paramref name="item"/> after <paramref name="delay"/>, unless an earlier request stands or
+    /// this is disposed (the queue shut down).</summary>
+    public void Schedule(T item, TimeSpan delay)
     {
         lock (_gate)
         {
             var due = Now() + delay;
             if (_disposed || (_due.TryGetValue(item, out var pending) && pending <= due))
             {
-                return false;
+                return;
             }
 
             _due[item] = due;
@@ -62,8 +63,6 @@ internal sealed class DelayedAdds<T> : IDisposable
             {
                 Arm(due);
             }
-
-            return true;
         }
     }
 

@@ -91,10 +91,8 @@ public sealed class WorkQueue<T> : IDisposable
             return;
         }
 
-        if (!IsShutDown)
-        {
-            _waiting.Schedule(item, delay);
-        }
+        // After ShutDown the scheduler is disposed and ignores the request.
+        _waiting.Schedule(item, delay);
     }
 
     /// <summary>Adds <paramref name="item"/> after its next backoff delay (it failed).</summary>
