@@ -30,7 +30,7 @@ test: test-tools ## Run every test; ends with "Tests: N passed, N failed, N skip
 	scripts/run-tests.sh
 
 .PHONY: test-tools
-test-tools: ## Provision what the tests drive: the Kubernetes binaries (one build, cached), etcd, the Go reference controller, Helm 3 and 4, Prometheus, Chromium, dotnet-counters/trace/dump
+test-tools: ## Provision what the tests drive: the Kubernetes binaries (one build, cached), etcd, the Go reference controller, Helm 3 and 4, Prometheus, Chromium, dotnet-counters/trace/dump, curl (the storm test probes /healthz with it)
 	scripts/kubernetes-binaries.sh > /dev/null
 	scripts/envtest-assets.sh > /dev/null
 	scripts/go-reference.sh > /dev/null
@@ -38,6 +38,7 @@ test-tools: ## Provision what the tests drive: the Kubernetes binaries (one buil
 	scripts/prometheus.sh > /dev/null
 	scripts/chromium.sh > /dev/null
 	scripts/dotnet-tools.sh > /dev/null
+	command -v curl > /dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
 
 .PHONY: figures
 figures: ## Regenerate the README's figures from real runs: the lab's output, the HTML report screenshot (docs/images/lab-report.png), the direct storm's table

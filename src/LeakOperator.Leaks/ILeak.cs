@@ -6,10 +6,6 @@ namespace LeakOperator.Leaks;
 /// </summary>
 public interface ILeak
 {
-    LeakType Type { get; }
-
-    LeakMode Mode { get; }
-
     /// <summary>How this variant leaks or avoids leaking, in a word or two (shown by /debug/leaks).</summary>
     string Pattern { get; }
 

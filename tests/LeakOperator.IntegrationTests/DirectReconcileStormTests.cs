@@ -18,21 +18,27 @@ namespace LeakOperator.IntegrationTests;
 /// /healthz is timed all along. Each run is its own operator process, as the write-up compared two controllers.
 /// </summary>
 /// <remarks>
-/// Not in the default test run (<c>Category=Storm</c>, run by <c>make bench</c> and <c>make figures</c>): it takes about
-/// 90 s on 2 cores. In about one run of five, a storm test deleted mid-storm used not to be finalized within 60 s: a
-/// queued refresh held its key through up to eight conflict retries against the direct writes, and a reconcile racing
-/// the release could start a loop the release no longer saw. Both are fixed (refreshes are not retried on a conflict;
-/// <c>LeakyTaskLeak</c> ends a loop added after its release began); the deadline stays, and a release that misses it
-/// prints what is left, the operator's log and its timers.
+/// About 90 s on 2 cores. The issue's goals (#16) are printed under the table, from the same run, and written with it
+/// into the README and docs by <c>make figures</c>. What is asserted has the margins a noisy 2-core machine needs: the
+/// shape of each figure, and a /healthz under the kubelet's default probe timeout (1 s), which the chart's liveness
+/// probe keeps. Two causes of earlier failures are fixed and named where they were: a release racing a direct
+/// reconcile (<c>LeakyTaskLeak</c>), a refresh holding its key through conflict retries (<c>LeakTestReconciler</c>);
+/// the test's own thread pool, starved by its client, once timed a 1 ms /healthz at 949 ms (<c>ControlPlane.AdminClient</c>),
+/// and a probe thread in this process still read its own pauses (<see cref="HealthProbe"/>: curl probes now).
 /// </remarks>
 [Collection(ControlPlaneGroup.Name)]
 [Trait("Category", "Benchmark")]
-[Trait("Category", "Storm")]
 public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITestOutputHelper output)
 {
     private const int Objects = 2;
     private const int MaxUnitsPerTest = 250;
     private const int Probes = 20;
+
+    /// <summary>A safe probe this slow has what the operator logged around it printed (they take 5–50 ms).</summary>
+    private const double SlowProbeMs = 300;
+
+    /// <summary>The kubelet's default probe timeout (timeoutSeconds: 1), which the chart's liveness probe keeps.</summary>
+    private const double LivenessTimeoutMs = 1000;
 
     /// <summary>With the limiter, a bystander's write queues behind the storm's: fewer probes, each given up sooner.</summary>
     private const int LimitedProbes = 4;
@@ -49,7 +55,9 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         string table = Table(leaky, safe, limited);
         output.WriteLine($"Direct reconcile storm: {Objects} storm LeakTests per run, tick 1 s, maxUnits {MaxUnitsPerTest}, {Probes} bystander probes, real kube-apiserver:");
         output.WriteLine(table);
-        Figures.WriteInto(table);
+        string goals = Goals(leaky, safe, limited);
+        output.WriteLine(goals);
+        Figures.WriteInto(table + "\n" + goals);
 
         // The safe twin: one ticker per object, whose ticks never reconcile.
         Assert.Equal(Objects, safe.LiveLoops);
@@ -63,6 +71,10 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         Assert.True(leaky.DirectReconciles > leaky.QueuedReconciles, $"direct {leaky.DirectReconciles}, queued {leaky.QueuedReconciles}");
         Assert.True(leaky.StormPerEvent >= 10 * safe.StormPerEvent, $"reconciles per watch event: leaky {leaky.StormPerEvent:0.00}x, safe {safe.StormPerEvent:0.00}x");
         Assert.True(leaky.BystanderP95Ms > safe.BystanderP95Ms, $"bystander p95: leaky {leaky.BystanderP95Ms:0} ms, safe {safe.BystanderP95Ms:0} ms");
+
+        // The operator stays live through every run: the kubelet would restart a pod whose /healthz takes over 1 s.
+        double healthMax = new[] { leaky, safe, limited }.Max(r => r.HealthMaxMs);
+        Assert.True(healthMax < LivenessTimeoutMs, $"slowest /healthz {healthMax:0} ms");
 
         // The limiter keeps the storm in the operator: its own requests wait, and the API server sees at most the rate.
         Assert.True(limited.ThrottledRequests > 0 || limited.ApiRequestsPerSecond <= 20 * 1.2 + 30, $"limited run: {limited.ApiRequestsPerSecond:0} requests/s");
@@ -103,10 +115,19 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
 
         // Probes at a fixed pace through the storm: a measurement, not a wait for a condition.
         var latencies = new List<double>();
+        var slow = new List<(DateTime Started, double Ms, DateTime? Watched)>();
         for (int i = 0; i < probes; i++)
         {
             var pace = Task.Delay(probeEvery);
-            latencies.Add((await ProbeAsync(objects, ns, Bystander)).TotalMilliseconds);
+            var started = DateTime.Now;
+            var (took, generation) = await ProbeAsync(objects, ns, Bystander);
+            double ms = took.TotalMilliseconds;
+            latencies.Add(ms);
+            if (ms > SlowProbeMs)
+            {
+                slow.Add((started, ms, watch.ObservedAt(Bystander, generation)));
+            }
+
             await pace;
         }
 
@@ -121,7 +142,7 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         var after = new Scrape(await op.ScrapeAsync());
         var stormEvents = watch.Stop(names);
         var window = cpuClock.Elapsed;
-        var healthMax = health.Stop();
+        var (healthMax, healthMaxAt) = health.Stop();
         var statuses = new List<LeakTestStatus>();
         await Eventually.True(
             async () =>
@@ -171,7 +192,7 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         // over 240 s in another, so it is not waited for. The namespace's cleanup removes the finalizers once this
         // operator is gone.
         double released = limiter is null ? deleting.Elapsed.TotalSeconds : double.NaN;
-        output.WriteLine($"{mode}{(limiter is null ? "" : " limited")}: deleted mid-storm and released in {released:0.0} s");
+        output.WriteLine($"{mode}{(limiter is null ? "" : " limited")}: deleted mid-storm and released in {released:0.0} s; slowest /healthz {healthMax.TotalMilliseconds:0} ms, {healthMaxAt.TotalSeconds:0.0} s into the storm");
 
         const string Self = "controller=\"leak-operator\"";
         double queued = after.Sum("controller_runtime_reconcile_total", Self) - before.Sum("controller_runtime_reconcile_total", Self);
@@ -180,6 +201,13 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         double events = after.Sum("leakoperator_watch_events_total") - before.Sum("leakoperator_watch_events_total");
         latencies.Sort();
         output.WriteLine($"{mode}{(limiter is null ? "" : " limited")}: bystander probes (ms) {string.Join(' ', latencies.Select(l => l.ToString("0", CultureInfo.InvariantCulture)))}");
+        if (mode == "safe" && limiter is null)
+        {
+            string Delta(string metric, params string[] labels) => (after.Sum(metric, labels) - before.Sum(metric, labels)).ToString("0", CultureInfo.InvariantCulture);
+            output.WriteLine($"safe: status conflicts {Delta("leakoperator_status_conflicts_total")}, reconciles by result: "
+                + string.Join(", ", new[] { "success", "requeue_after", "error" }.Select(r => $"{r} {Delta("controller_runtime_reconcile_total", Self, $"result=\"{r}\"")}")));
+            PrintSlowProbes(slow, op.Process.Stdout);
+        }
         return new Run(
             Label: extraArgs.Length == 0 ? mode : $"{mode}, client 20 QPS",
             LiveLoops: statuses.Sum(s => s.LeakedUnits),
@@ -219,8 +247,26 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         output.WriteLine($"/debug/timers ({status}):\n{string.Join('\n', timers.Split('\n').Take(30))}");
     }
 
+    /// <summary>
+    /// What the operator logged around each slow probe of the safe run (its lines carry a wall-clock time): whether the
+    /// reconcile of the new generation started late (the watch or the queue) or its status came late (the write).
+    /// </summary>
+    private void PrintSlowProbes(List<(DateTime Started, double Ms, DateTime? Watched)> slow, string operatorLog)
+    {
+        var lines = operatorLog.Split('\n');
+        foreach (var (started, ms, watched) in slow)
+        {
+            // The watch's time tells a late write (it saw the status late too) from a late read by the probe's GET.
+            output.WriteLine($"safe: slow probe's status seen by the test's watch at {watched:HH:mm:ss.fff}");
+            string from = started.AddMilliseconds(-200).ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+            string to = started.AddMilliseconds(ms + 200).ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+            var near = lines.Where(l => l.Length > 12 && string.CompareOrdinal(l[..12], from) >= 0 && string.CompareOrdinal(l[..12], to) <= 0).Take(20);
+            output.WriteLine($"safe: slow probe at {started:HH:mm:ss.fff} took {ms:0} ms; the operator logged:\n  {string.Join("\n  ", near)}");
+        }
+    }
+
     /// <summary>Changes the bystander's spec and times until its status says that generation was observed.</summary>
-    private static async Task<TimeSpan> ProbeAsync(LeakTestObjects objects, string ns, string name)
+    private static async Task<(TimeSpan Took, long Generation)> ProbeAsync(LeakTestObjects objects, string ns, string name)
     {
         var updated = await objects.UpdateSpecAsync(ns, name, spec => spec.DurationSeconds += 1);
         long generation = updated.Metadata.Generation ?? 0;
@@ -229,13 +275,29 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         {
             if ((await objects.GetAsync(ns, name))?.Status?.ObservedGeneration >= generation)
             {
-                return clock.Elapsed;
+                return (clock.Elapsed, generation);
             }
 
             await Task.Delay(5);
         }
 
-        return clock.Elapsed;
+        return (clock.Elapsed, generation);
+    }
+
+    /// <summary>The issue's goals against this run's figures, each beside the write-up's, said met or not.</summary>
+    private static string Goals(Run leaky, Run safe, Run limited)
+    {
+        double loops = leaky.LiveLoops / safe.LiveLoops;
+        double bystander = leaky.BystanderP95Ms / safe.BystanderP95Ms;
+        double health = new[] { leaky, safe, limited }.Max(r => r.HealthMaxMs);
+        var text = new StringBuilder("Goals (#16), from this run:\n");
+        Goal($"live timer loops {leaky.LiveLoops:N0} vs {safe.LiveLoops:N0}: {loops:0}x (goal ≥ 100x; write-up 3,246 vs 12: 270x)", loops >= 100);
+        Goal($"reconciles per watch event of the storm tests {leaky.StormPerEvent:0.00}x vs {safe.StormPerEvent:0.00}x (goal ≥ 30x vs ≤ 1.1x; write-up 32.7x vs 1.00x)", leaky.StormPerEvent >= 30 && safe.StormPerEvent <= 1.1);
+        Goal($"bystander reconcile p95 {leaky.BystanderP95Ms:0} vs {safe.BystanderP95Ms:0} ms: {bystander:0.0}x (goal ≥ 10x; write-up 420 vs 18 ms: 23.3x)", bystander >= 10);
+        Goal($"slowest operator /healthz in any run {health:0} ms (goal < 100 ms)", health < 100);
+        return text.ToString();
+
+        void Goal(string figure, bool met) => text.Append(CultureInfo.InvariantCulture, $"- {figure}: **{(met ? "met" : "not met")}**\n");
     }
 
     private static bool IsCapped(LeakTestStatus status) => status.Conditions.Any(c => c.Type == LeakTestConditions.Capped && c.Status == "True");
@@ -253,7 +315,7 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         Row("reconciles: queued + direct (of them, lost to a conflict)", r => $"{r.QueuedReconciles:N0} + {r.DirectReconciles:N0} ({r.DirectConflicts:N0})", "");
         Row("watch events", r => r.WatchEvents.ToString("N0", CultureInfo.InvariantCulture), "");
         Row("operator API requests per second", r => $"{r.ApiRequestsPerSecond:0}", "");
-        Row("slowest operator /healthz", r => $"{r.HealthMaxMs:0} ms", "");
+        Row("slowest operator /healthz, curl every 100 ms (goal < 100 ms)", r => $"{r.HealthMaxMs:0} ms", "");
         Row("operator CPU", r => $"{r.CpuSeconds:0.0} s in {r.WindowSeconds:0} s", "");
         Row("released after the tests were deleted mid-storm", r => double.IsNaN(r.ReleasedAfterDeleteSeconds) ? "not waited for (> 200 s)" : $"{r.ReleasedAfterDeleteSeconds:0.0} s", "");
         Row("storm tests capped (the limited storm grows at 10 reconciles/s)", r => $"{r.Capped} of {Objects}", "");
@@ -294,6 +356,7 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
     {
         private readonly CancellationTokenSource _stop = new();
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _byName = new(StringComparer.Ordinal);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Name, long Generation), DateTime> _observedAt = new();
         private readonly Task _watching;
 
         public EventCounter(ControlPlaneFixture fixture, string ns) => _watching = WatchAsync(fixture, ns, _stop.Token);
@@ -313,6 +376,9 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
             return names.Sum(n => _byName.GetValueOrDefault(n));
         }
 
+        /// <summary>When this watch first saw <paramref name="name"/>'s status say it observed <paramref name="generation"/>.</summary>
+        public DateTime? ObservedAt(string name, long generation) => _observedAt.TryGetValue((name, generation), out var at) ? at : null;
+
         public void Dispose()
         {
             _stop.Cancel();
@@ -327,51 +393,100 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
                 if (body is System.Text.Json.JsonElement json && json.TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("name", out var name))
                 {
                     _byName.AddOrUpdate(name.GetString() ?? "", 1, (_, count) => count + 1);
+                    if (json.TryGetProperty("status", out var status) && status.TryGetProperty("observedGeneration", out var observed))
+                    {
+                        _observedAt.TryAdd((name.GetString() ?? "", observed.GetInt64()), DateTime.Now);
+                    }
                 }
             }
         }
     }
 
-    /// <summary>Times the operator's /healthz every 100 ms until stopped; the slowest answer is what it returns.</summary>
+    /// <summary>
+    /// /healthz every 100 ms from curl, another process, as the kubelet probes: each request on a new connection, timed
+    /// by curl itself, so neither this test's GC pauses nor its thread pool are in the figure (a probe thread in this
+    /// process once read 972 ms in the limiter's run, where curl has read at most 33 ms since).
+    /// </summary>
     private sealed class HealthProbe : IDisposable
     {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task<TimeSpan> _probing;
+        private const string Marker = "PROBE ";
+        private readonly Process _curl;
+        private readonly Stopwatch _since = Stopwatch.StartNew();
+        private readonly Lock _gate = new();
+        private readonly StringBuilder _errors = new();
+        private TimeSpan _slowest;
+        private TimeSpan _slowestAt;
+        private int _answers;
+        private int _failures;
 
-        public HealthProbe(RunningOperator op) => _probing = ProbeAsync(op, _stop.Token);
-
-        public TimeSpan Stop()
+        public HealthProbe(RunningOperator op)
         {
-            _stop.Cancel();
-            return _probing.GetAwaiter().GetResult();
+            var url = new Uri(op.MetricsUrl, "/healthz");
+            var start = new ProcessStartInfo(
+                "curl",
+                ["--silent", "--rate", "10/s", "--max-time", "10", "--header", "Connection: close", "--write-out", $"\n{Marker}%{{http_code}} %{{time_total}}\n", $"{url}?probe=[1-100000]"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            _curl = Process.Start(start) ?? throw new InvalidOperationException("curl did not start");
+            _curl.OutputDataReceived += (_, line) => Read(line.Data);
+            _curl.ErrorDataReceived += (_, line) =>
+            {
+                lock (_gate)
+                {
+                    _errors.AppendLine(line.Data);
+                }
+            };
+            _curl.BeginOutputReadLine();
+            _curl.BeginErrorReadLine();
+        }
+
+        /// <summary>Stops probing; the slowest answer and when it came, since the probe began.</summary>
+        public (TimeSpan Slowest, TimeSpan At) Stop()
+        {
+            _curl.Kill();
+            Assert.True(_curl.WaitForExit(TimeSpan.FromSeconds(15)), "the /healthz probe stops");
+            _curl.WaitForExit();
+            lock (_gate)
+            {
+                Assert.True(_answers > 0, $"curl probed /healthz: {_errors}");
+                Assert.True(_failures == 0, $"/healthz did not answer 200 {_failures} of {_answers} times");
+                return (_slowest, _slowestAt);
+            }
         }
 
         public void Dispose()
         {
-            _stop.Cancel();
-            _stop.Dispose();
-        }
-
-        private static async Task<TimeSpan> ProbeAsync(RunningOperator op, CancellationToken stop)
-        {
-            var slowest = TimeSpan.Zero;
-            while (!stop.IsCancellationRequested)
+            if (!_curl.HasExited)
             {
-                var clock = Stopwatch.StartNew();
-                var (status, _) = await op.GetAsync("/healthz");
-                clock.Stop();
-                Assert.Equal(200, status);
-                slowest = clock.Elapsed > slowest ? clock.Elapsed : slowest;
-                try
-                {
-                    await Task.Delay(100, stop);
-                }
-                catch (OperationCanceledException)
-                {
-                }
+                _curl.Kill();
+                _curl.WaitForExit(TimeSpan.FromSeconds(15));
             }
 
-            return slowest;
+            _curl.Dispose();
+        }
+
+        /// <summary>One line of curl's output: the body, or the marker line with the status code and seconds taken.</summary>
+        private void Read(string? line)
+        {
+            if (line is null || !line.StartsWith(Marker, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            var parts = line[Marker.Length..].Split(' ');
+            var took = TimeSpan.FromSeconds(double.Parse(parts[1], CultureInfo.InvariantCulture));
+            lock (_gate)
+            {
+                _answers++;
+                _failures += parts[0] == "200" ? 0 : 1;
+                if (took > _slowest)
+                {
+                    _slowest = took;
+                    _slowestAt = _since.Elapsed;
+                }
+            }
         }
     }
 

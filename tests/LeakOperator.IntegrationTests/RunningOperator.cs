@@ -45,18 +45,7 @@ public sealed partial class RunningOperator : IAsyncDisposable
     }
 
     /// <summary>The value of one series in a scrape, or null when the series is absent.</summary>
-    public static double? Value(string scrape, string series)
-    {
-        foreach (var line in scrape.Split('\n'))
-        {
-            if (line.StartsWith(series + " ", StringComparison.Ordinal))
-            {
-                return double.Parse(line[(series.Length + 1)..].Trim(), CultureInfo.InvariantCulture);
-            }
-        }
-
-        return null;
-    }
+    public static double? Value(string scrape, string series) => new Scrape(scrape).Value(series);
 
     public static string LeakedUnitsSeries(string leakType, string mode, string ns, string name) =>
         $"leakoperator_leaked_units{{leak_type=\"{leakType}\",mode=\"{mode}\",namespace=\"{ns}\",name=\"{name}\"}}";

@@ -53,8 +53,8 @@ public sealed class SelfLeakTests(ControlPlaneFixture fixture, Xunit.Abstraction
         // Two runners in this process contend for one Lease with short timings; handing the Lease to the other one
         // is a leadership change: the holder stops renewing within its deadline, the other starts a term.
         string lease = $"self-leak-{Guid.NewGuid():N}"[..24];
-        var a = new ElectedWork(fixture, lease, "a");
-        var b = new ElectedWork(fixture, lease, "b");
+        var a = new ElectedWork(fixture, lease, "a", renewDeadline: TimeSpan.FromMilliseconds(500));
+        var b = new ElectedWork(fixture, lease, "b", renewDeadline: TimeSpan.FromMilliseconds(500));
         using var stop = new CancellationTokenSource();
         var running = Task.WhenAll(a.RunAsync(stop.Token), b.RunAsync(stop.Token));
 
@@ -104,44 +104,6 @@ public sealed class SelfLeakTests(ControlPlaneFixture fixture, Xunit.Abstraction
             {
             }
         }
-    }
-
-    /// <summary>A LeaderElectedRunner whose work only counts its terms and waits to be cancelled.</summary>
-    private sealed class ElectedWork(ControlPlaneFixture fixture, string lease, string identity)
-    {
-        private readonly LeaderElectedRunner _runner = new(
-            fixture.Admin,
-            LeaderElectionOptions.Default(ControlPlaneFixture.OperatorNamespace, identity) with
-            {
-                LeaseName = lease,
-                LeaseDuration = TimeSpan.FromSeconds(1),
-                RenewDeadline = TimeSpan.FromMilliseconds(500),
-                RetryPeriod = TimeSpan.FromMilliseconds(100),
-            },
-            new ControllerMetrics(Prometheus.Metrics.NewCustomRegistry()),
-            NullLogger.Instance);
-
-        private int _terms;
-        private int _working;
-
-        public string Identity => identity;
-
-        public int Terms => Volatile.Read(ref _terms);
-
-        /// <summary>Its work is running: the runner starts work on gaining the Lease and awaits it on losing it.</summary>
-        public bool Leading => Volatile.Read(ref _working) == 1;
-
-        public Task RunAsync(CancellationToken cancellationToken) => _runner.RunAsync(
-            async term =>
-            {
-                Interlocked.Increment(ref _terms);
-                Volatile.Write(ref _working, 1);
-                await Task.Delay(Timeout.Infinite, term).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                Volatile.Write(ref _working, 0);
-            },
-            cancellationToken);
-
-        public override string ToString() => $"{identity}: {Terms} terms, leading {Leading}";
     }
 
     private static RuntimeReadings Settled()

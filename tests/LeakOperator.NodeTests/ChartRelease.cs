@@ -77,19 +77,8 @@ public sealed class ChartRelease : IAsyncDisposable
     public static async Task<string?> ScrapeAsync(JsonElement pod) => PodIp(pod) is { } ip ? await NodeShell.GetAsync($"http://{ip}:8080/metrics") : null;
 
     /// <summary>Sum of a series family in a scrape, over the series whose labels contain <paramref name="labelMatch"/>.</summary>
-    public static double Sum(string scrape, string metric, string labelMatch = "")
-    {
-        double sum = 0;
-        foreach (var line in scrape.Split('\n'))
-        {
-            if (line.StartsWith(metric + "{", StringComparison.Ordinal) && line.Contains(labelMatch, StringComparison.Ordinal))
-            {
-                sum += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return sum;
-    }
+    public static double Sum(string scrape, string metric, string labelMatch = "") =>
+        labelMatch.Length == 0 ? new Scrape(scrape).Sum(metric) : new Scrape(scrape).Sum(metric, labelMatch);
 
     /// <summary>The host pid of the pod's one container (containerd's task), found by its container ID.</summary>
     public static async Task<int> ContainerPidAsync(JsonElement pod)

@@ -40,16 +40,12 @@ public sealed class MemoryOnNodeTests(NodeFixture node)
 
         pod = (await release.PodsAsync()).Single();
         Assert.Equal(0, ChartRelease.Restarts(pod));
-        double workingSet = Value(scrape, "process_working_set_bytes");
+        double workingSet = new Scrape(scrape).Value("process_working_set_bytes") ?? 0;
         long peak = await PeakCgroupBytesAsync(pod);
         Console.WriteLine($"memory: budget {BudgetMiB} MiB, limit {LimitMiB} MiB; working set {workingSet / 1048576:0} MiB, cgroup peak {peak / 1048576.0:0} MiB");
         Assert.True(peak < LimitMiB * 1048576L * 0.8, $"the container's peak usage {peak / 1048576.0:0} MiB stays well under its {LimitMiB} MiB limit");
         await NodeShell.KubectlAsync("delete", "namespace", ns, "--timeout=60s");
     }
-
-    /// <summary>A plain (unlabelled) series' value.</summary>
-    private static double Value(string scrape, string series) =>
-        scrape.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal)).Select(l => double.Parse(l[(series.Length + 1)..], CultureInfo.InvariantCulture)).FirstOrDefault();
 
     /// <summary>memory.max_usage_in_bytes of the container's cgroup (v1), found through its process.</summary>
     private static async Task<long> PeakCgroupBytesAsync(System.Text.Json.JsonElement pod)

@@ -1,6 +1,4 @@
 using k8s;
-using k8s.LeaderElection;
-using k8s.LeaderElection.ResourceLock;
 using LeakOperator.Controller.Metrics;
 using Microsoft.Extensions.Logging;
 
@@ -27,73 +25,55 @@ public sealed partial class LeaderElectedRunner(IKubernetes kubernetes, LeaderEl
             return;
         }
 
+        var elector = new LeaseElector(kubernetes, options, TimeProvider.System, logger);
+        elector.NewLeader += leader =>
+        {
+            CurrentLeader = leader;
+            LogNewLeader(logger, leader, options.Identity);
+        };
         while (!cancellationToken.IsCancellationRequested)
         {
-            var config = new LeaderElectionConfig(new LeaseLock(kubernetes, options.Namespace, options.LeaseName, options.Identity))
-            {
-                LeaseDuration = options.LeaseDuration,
-                RenewDeadline = options.RenewDeadline,
-                RetryPeriod = options.RetryPeriod,
-            };
-            using var elector = new LeaderElector(config);
-            elector.OnNewLeader += leader =>
-            {
-                CurrentLeader = leader;
-                LogNewLeader(logger, leader, options.Identity);
-            };
-
-            // One term: wait to be elected, then run the work until the lease cannot be renewed.
-            using var term = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            Task? running = null;
-            elector.OnStartedLeading += () =>
-            {
-                Volatile.Write(ref _leading, 1);
-                metrics.Leading(options.LeaseName, true);
-                LogLeading(logger, options.Identity);
-                running = work(term.Token);
-            };
             try
             {
-                await elector.RunUntilLeadershipLostAsync(cancellationToken).ConfigureAwait(false);
+                await elector.AcquireAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                return;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+
+            // One term: run the work until the lease cannot be renewed.
+            Volatile.Write(ref _leading, 1);
+            metrics.Leading(options.LeaseName, true);
+            LogLeading(logger, options.Identity);
+            using var term = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var running = work(term.Token);
+            try
             {
-                LogElectionFailed(logger, e);
+                await elector.RenewUntilLostAsync(cancellationToken).ConfigureAwait(false);
             }
             finally
             {
                 // Stop the work before anything else: the next leader may start as soon as our lease runs out.
                 await term.CancelAsync().ConfigureAwait(false);
-                if (running is not null)
+                await running.ConfigureAwait(false);
+                Volatile.Write(ref _leading, 0);
+                metrics.Leading(options.LeaseName, false);
+                LogLost(logger, options.Identity);
+                if (cancellationToken.IsCancellationRequested)
                 {
-                    await running.ConfigureAwait(false);
-                }
-
-                if (Interlocked.Exchange(ref _leading, 0) == 1)
-                {
-                    metrics.Leading(options.LeaseName, false);
-                    LogLost(logger, options.Identity);
-                    if (cancellationToken.IsCancellationRequested)
-                    {
-                        // A graceful stop (SIGTERM): the work has released everything, so hand the lease on now.
-                        await LeaseRelease.ReleaseAsync(kubernetes, options, logger).ConfigureAwait(false);
-                    }
+                    // A graceful stop (SIGTERM): the work has released everything, so hand the lease on now.
+                    await LeaseRelease.ReleaseAsync(kubernetes, options, logger).ConfigureAwait(false);
                 }
             }
 
-            if (!cancellationToken.IsCancellationRequested)
+            try
             {
-                try
-                {
-                    await Task.Delay(options.RetryPeriod, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                await Task.Delay(options.RetryPeriod, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }
@@ -106,7 +86,4 @@ public sealed partial class LeaderElectedRunner(IKubernetes kubernetes, LeaderEl
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Leader is {Leader} (this instance: {Identity})")]
     private static partial void LogNewLeader(ILogger logger, string leader, string identity);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Leader election failed; trying again")]
-    private static partial void LogElectionFailed(ILogger logger, Exception error);
 }

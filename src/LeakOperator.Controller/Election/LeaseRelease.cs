@@ -9,7 +9,7 @@ namespace LeakOperator.Controller.Election;
 /// Gives the Lease up on a graceful stop, as client-go's <c>ReleaseOnCancel</c>, so a standby takes over at its next
 /// retry (2 s) instead of waiting for the lease to run out (15 s, plus the time to notice): on the real node a deleted
 /// leader pod's standby led 1.6 s after the delete. client-go clears the holder; here the lease is deleted, which
-/// KubernetesClient's elector answers by creating it at its next retry, and which needs no field of the record to
+/// <see cref="LeaseElector"/> answers by creating it at its next try, and which needs no field of the record to
 /// mean "free".
 /// </summary>
 internal static partial class LeaseRelease

@@ -24,7 +24,9 @@ public sealed class ControllerMetrics : IWorkQueueObserver, IWatchObserver
     private readonly Counter _directReconciles;
     private readonly Counter _clientThrottled;
 
-    public ControllerMetrics(CollectorRegistry registry)
+    /// <param name="prefix">Names this runtime's own metrics (<c>{prefix}_watch_events_total</c>, …): the host's product
+    /// name, since the runtime has none. controller-runtime's and client-go's metrics keep their fixed names.</param>
+    public ControllerMetrics(CollectorRegistry registry, string prefix)
     {
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
         _reconciles = factory.CreateCounter("controller_runtime_reconcile_total", "Total number of reconciliations per controller.", "controller", "result");
@@ -44,16 +46,16 @@ public sealed class ControllerMetrics : IWorkQueueObserver, IWatchObserver
             LabelNames = ["name"],
             Buckets = Histogram.ExponentialBuckets(1e-8, 10, 11),
         });
-        _watchEvents = factory.CreateCounter("leakoperator_watch_events_total", "Watch events received, by resource and type.", "resource", "type");
-        _watchReconnects = factory.CreateCounter("leakoperator_watch_reconnects_total", "Watch restarts, by reason: ended (server closed it), expired (410 Gone, relisted), error.", "resource", "reason");
-        _statusConflicts = factory.CreateCounter("leakoperator_status_conflicts_total", "Writes that met a 409 Conflict and were retried on the latest version.", "controller");
+        _watchEvents = factory.CreateCounter($"{prefix}_watch_events_total", "Watch events received, by resource and type.", "resource", "type");
+        _watchReconnects = factory.CreateCounter($"{prefix}_watch_reconnects_total", "Watch restarts, by reason: ended (server closed it), expired (410 Gone, relisted), error.", "resource", "reason");
+        _statusConflicts = factory.CreateCounter($"{prefix}_status_conflicts_total", "Writes that met a 409 Conflict and were retried on the latest version.", "controller");
         _leader = factory.CreateGauge("leader_election_master_status", "1 while this instance is the leader.", "name");
         _directReconciles = factory.CreateCounter(
-            "leakoperator_direct_reconciles_total",
+            $"{prefix}_direct_reconciles_total",
             "Reconciles run outside the work queue (the reconcile-storm-direct bug: a ticker's loop calling Reconcile itself), by result; controller-runtime's own metrics do not see them, as in Go.",
             "controller",
             "result");
-        _clientThrottled = factory.CreateCounter("leakoperator_client_throttled_requests_total", "API requests that waited for the client-side rate limiter (--client-qps).");
+        _clientThrottled = factory.CreateCounter($"{prefix}_client_throttled_requests_total", "API requests that waited for the client-side rate limiter (--client-qps).");
     }
 
     public void Reconciled(string controller, string result, TimeSpan took)

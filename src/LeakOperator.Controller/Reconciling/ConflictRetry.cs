@@ -16,8 +16,9 @@ public static class ConflictRetry
 
     /// <summary>Writes <paramref name="change"/> with <paramref name="write"/>; null if the object is gone.</summary>
     /// <param name="change">Returns false when the object already is as wanted (nothing to write).</param>
-    /// <param name="maxAttempts">Writes tried before the last conflict is thrown; 1 for a write that the caller's next
-    /// pass makes anyway (a periodic refresh), so a lost race costs no extra read and does not hold the key.</param>
+    /// <param name="retryConflict">Asked on a conflict whether to read again and retry (up to <see cref="MaxAttempts"/>)
+    /// or throw it; false for a write that the caller's next pass makes anyway (a periodic refresh), so a lost race costs
+    /// no extra read and does not hold the key. Always retried when not given.</param>
     public static async Task<T?> WriteAsync<T>(
         CustomResourceClient<T> client,
         T current,
@@ -25,7 +26,7 @@ public static class ConflictRetry
         Func<T, CancellationToken, Task<T>> write,
         Action? onConflict,
         CancellationToken cancellationToken,
-        int maxAttempts = MaxAttempts)
+        Func<bool>? retryConflict = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var obj = KubeObjects.DeepCopy(current);
@@ -40,7 +41,7 @@ public static class ConflictRetry
             {
                 return await write(obj, cancellationToken).ConfigureAwait(false);
             }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < maxAttempts)
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < MaxAttempts && (retryConflict?.Invoke() ?? true))
             {
                 onConflict?.Invoke();
                 obj = await client.GetAsync(ObjectKey.Of(obj), cancellationToken).ConfigureAwait(false);

@@ -97,13 +97,7 @@ public sealed partial class Controller<T>
             try
             {
                 var result = await ProcessAsync(key, cancellationToken).ConfigureAwait(false);
-                if (result.Error is not null)
-                {
-                    outcome = "error";
-                    LogReconcileFailed(_logger, key.ToString(), result.Error);
-                    queue.AddRateLimited(key);
-                }
-                else if (result.RequeueAfter is { } delay)
+                if (result.RequeueAfter is { } delay)
                 {
                     outcome = "requeue_after";
                     queue.Forget(key);

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -30,57 +28,18 @@ public sealed class CustomResourceClient<T>(IKubernetes kubernetes, ResourceDefi
     }
 
     /// <summary>Watches every object from <paramref name="resourceVersion"/>, with bookmarks, until the server ends it.</summary>
-    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <remarks>Read line by line by <see cref="JsonLinesWatch{T}"/>: an ERROR event (410 Gone among them) is yielded
+    /// as an event the watcher acts on, and a watch the server closes before its first event is a normal end.</remarks>
+    public IAsyncEnumerable<WatchEvent<T>> WatchAsync(string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        Exception? failure = null;
-        var events = Kubernetes.CustomObjects.WatchListClusterCustomObjectAsync(
-            Definition.Group,
-            Definition.Version,
-            Definition.Plural,
-            allowWatchBookmarks: true,
-            resourceVersion: resourceVersion,
-            timeoutSeconds: (int)timeout.TotalSeconds,
-            onError: e => failure = e,
-            cancellationToken: cancellationToken);
-        await using var enumerator = events.GetAsyncEnumerator(cancellationToken);
-        while (failure is null && await NextOrEndAsync(enumerator).ConfigureAwait(false))
+        if (Kubernetes is not k8s.Kubernetes client)
         {
-            var (type, body) = enumerator.Current;
-            yield return type switch
-            {
-                WatchEventType.Error => WatchEvent<T>.Failed(Convert<V1Status>(body)),
-                WatchEventType.Bookmark => WatchEvent<T>.Bookmarked(Convert<BookmarkObject>(body).Metadata?.ResourceVersion ?? resourceVersion),
-                _ => new WatchEvent<T>(type, Convert<T>(body), null, null),
-            };
+            throw new NotSupportedException($"watching needs the HTTP client of k8s.Kubernetes, not {Kubernetes.GetType().Name}");
         }
 
-        // The client hands an ERROR watch event to onError as a KubernetesException instead of yielding it, so a
-        // 410 Gone ("too old resource version") arrives here; it is an event the watcher acts on, not a failure.
-        if (failure is KubernetesException { Status: { } status })
-        {
-            yield return WatchEvent<T>.Failed(status);
-        }
-        else if (failure is not null)
-        {
-            throw new WatchFailedException($"the watch of {Definition} failed: {failure.Message}", failure);
-        }
-    }
-
-    /// <summary>
-    /// Moves to the next watch event; false when the stream ended. A watch the server closes before its first event
-    /// (a quiet resource, a short timeout) surfaces from KubernetesClient as an EndOfStreamException while it peeks
-    /// the first line: that is a normal end, not an error to back off from.
-    /// </summary>
-    private static async Task<bool> NextOrEndAsync(IAsyncEnumerator<(WatchEventType, object)> enumerator)
-    {
-        try
-        {
-            return await enumerator.MoveNextAsync().ConfigureAwait(false);
-        }
-        catch (HttpRequestException e) when (e.InnerException is EndOfStreamException)
-        {
-            return false;
-        }
+        string uri = $"apis/{Definition.Group}/{Definition.Version}/{Definition.Plural}?watch=true&allowWatchBookmarks=true"
+            + $"&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={(int)timeout.TotalSeconds}";
+        return JsonLinesWatch<T>.ReadAsync(client, uri, Definition.ToString(), cancellationToken);
     }
 
     /// <summary>Reads one object; null if it does not exist.</summary>
@@ -141,22 +100,5 @@ public sealed class CustomResourceClient<T>(IKubernetes kubernetes, ResourceDefi
     {
         obj.Metadata.ManagedFields = null;
         return obj;
-    }
-
-    /// <summary>
-    /// A watch event's object as <typeparamref name="TResult"/>. KubernetesClient has no typed watch of custom objects
-    /// that is not obsolete, so watch events arrive as JSON elements; every other call is typed and needs no conversion.
-    /// </summary>
-    private static TResult Convert<TResult>(object body) => body switch
-    {
-        JsonElement element => KubernetesJson.Deserialize<TResult>(element),
-        TResult typed => typed,
-        _ => KubernetesJson.Deserialize<TResult>(KubernetesJson.Serialize(body)),
-    };
-
-    private sealed class BookmarkObject
-    {
-        [System.Text.Json.Serialization.JsonPropertyName("metadata")]
-        public V1ObjectMeta? Metadata { get; set; }
     }
 }

@@ -142,7 +142,8 @@ public sealed partial class ResourceWatcher<T>(
     {
         double capped = Math.Min(_timing.MaxBackoff.TotalMilliseconds, _timing.MinBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)));
 
-        // Full jitter: many operators restarted by one API server outage must not all come back in the same instant.
+        // Equal jitter (half the capped delay, plus a random part of the other half): many operators restarted by one
+        // API server outage must not all come back in the same instant, and none retries sooner than half the delay.
         return TimeSpan.FromMilliseconds((capped / 2) + (Random.Shared.NextDouble() * capped / 2));
     }
 

@@ -9,10 +9,6 @@ namespace LeakOperator.Leaks.Http;
 /// </summary>
 internal sealed class LeakyHttpLeak(UnitLedger ledger, LeakOwner owner, LoopbackSink sink) : ILeak
 {
-    public LeakType Type => LeakType.HttpConn;
-
-    public LeakMode Mode => LeakMode.Leaky;
-
     public string Pattern => "undisposed-streamed-response";
 
     public async ValueTask StepAsync(int units, CancellationToken cancellationToken)

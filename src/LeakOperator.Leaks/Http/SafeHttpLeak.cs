@@ -28,10 +28,6 @@ internal sealed class SafeHttpLeak : ILeak
         });
     }
 
-    public LeakType Type => LeakType.HttpConn;
-
-    public LeakMode Mode => LeakMode.Safe;
-
     public string Pattern => "shared-pool-disposed-response";
 
     public async ValueTask StepAsync(int units, CancellationToken cancellationToken)

@@ -13,10 +13,6 @@ internal sealed class LeakyMemoryLeak(UnitLedger ledger) : ILeak
 {
     private readonly WeakTracker<SnapshotHolder> _holders = new();
 
-    public LeakType Type => LeakType.Memory;
-
-    public LeakMode Mode => LeakMode.Leaky;
-
     public string Pattern => "static-event-subscriber";
 
     public ValueTask StepAsync(int units, CancellationToken cancellationToken)

@@ -13,10 +13,6 @@ internal sealed class SafeMemoryLeak(UnitLedger ledger, int capacityUnits) : ILe
     private readonly Lock _gate = new();
     private readonly int _capacity = Math.Max(1, capacityUnits);
 
-    public LeakType Type => LeakType.Memory;
-
-    public LeakMode Mode => LeakMode.Safe;
-
     public string Pattern => "bounded-owned-buffer";
 
     public ValueTask StepAsync(int units, CancellationToken cancellationToken)

@@ -21,10 +21,6 @@ internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, Ti
     private long _ticks;
     private long _tickFailures;
 
-    public LeakType Type => LeakType.Task;
-
-    public LeakMode Mode => LeakMode.Leaky;
-
     public string Pattern => "unstopped-periodic-timer";
 
     public ValueTask StepAsync(int units, CancellationToken cancellationToken)

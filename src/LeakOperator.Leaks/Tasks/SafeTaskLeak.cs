@@ -21,10 +21,6 @@ internal sealed class SafeTaskLeak(
     private long _registrations;
     private long _tickersStarted;
 
-    public LeakType Type => LeakType.Task;
-
-    public LeakMode Mode => LeakMode.Safe;
-
     public string Pattern => "safe-ticker-per-owner";
 
     public ValueTask StepAsync(int units, CancellationToken cancellationToken)

@@ -96,7 +96,8 @@ public sealed partial class LeakTestReconciler(
         }
         catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
         {
-            // Lost to a concurrent write (the direct storm writes this status many times a second): not retried here.
+            // A refresh lost to a concurrent write (the direct storm writes this status many times a second), or a
+            // significant write that lost every retry: not retried here.
             // The next pass reads the object from the cache again, where a deletion that arrived meanwhile is seen,
             // instead of holding the key through up to eight read-and-write rounds while the deletion waits behind it.
             onStatusConflict();
@@ -292,9 +293,12 @@ public sealed partial class LeakTestReconciler(
 
     /// <param name="coalesce">When given, a write that changes only numbers waits until the paced interval (at least
     /// <see cref="MinStatusWriteInterval"/>) has passed since this injection's last write (the next refresh writes it);
-    /// and a conflict is thrown at once instead of retried, for the same reason.</param>
+    /// and its conflict is thrown at once instead of retried, for the same reason. A significant change (phase,
+    /// generation, a condition) is retried on a conflict: a spec change lost to a refresh in flight must not wait a
+    /// second for the next pass (it did: bystander probes of about 1 s in an otherwise 20 ms run).</param>
     private async Task<LeakTest?> WriteStatusAsync(LeakTest obj, Action<LeakTestStatus> change, CancellationToken cancellationToken, (TrackedInjection Injection, TimeSpan Within)? coalesce = null)
     {
+        bool significant = true;
         return await ConflictRetry.WriteAsync(
             client,
             obj,
@@ -316,7 +320,8 @@ public sealed partial class LeakTestReconciler(
                     return true;
                 }
 
-                bool now = Significant(latest.Status) != significantBefore || !pending.Injection.WroteStatusWithin(pending.Within);
+                significant = Significant(latest.Status) != significantBefore;
+                bool now = significant || !pending.Injection.WroteStatusWithin(pending.Within);
                 if (now)
                 {
                     pending.Injection.StatusWritten();
@@ -327,7 +332,7 @@ public sealed partial class LeakTestReconciler(
             client.ReplaceStatusAsync,
             onStatusConflict,
             cancellationToken,
-            maxAttempts: coalesce is null ? ConflictRetry.MaxAttempts : 1).ConfigureAwait(false);
+            retryConflict: () => significant).ConfigureAwait(false);
     }
 
     /// <summary>What a user acts on: a change here is written at once, never coalesced.</summary>

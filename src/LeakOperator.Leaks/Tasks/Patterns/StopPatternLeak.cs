@@ -20,21 +20,18 @@ internal sealed class StopPatternLeak : ILeak
     private readonly StopEvidence _evidence;
     private readonly List<StopAttempt> _held = [];
     private readonly Lock _gate = new();
+    private readonly LeakMode _mode;
 
     public StopPatternLeak(UnitLedger ledger, LeakMode mode, IStopScenario scenario, TimeSpan tickInterval)
     {
         _ledger = ledger;
-        Mode = mode;
+        _mode = mode;
         _scenario = scenario;
         _tickInterval = tickInterval;
         _evidence = new StopEvidence([Attempts, .. scenario.EvidenceNames]);
     }
 
-    public LeakType Type => LeakType.Task;
-
-    public LeakMode Mode { get; }
-
-    public string Pattern => $"{_scenario.Pattern.ToWire()}-{(Mode == LeakMode.Leaky ? "naive" : "safe-ticker")}";
+    public string Pattern => $"{_scenario.Pattern.ToWire()}-{(_mode == LeakMode.Leaky ? "naive" : "safe-ticker")}";
 
     public async ValueTask StepAsync(int units, CancellationToken cancellationToken)
     {
@@ -45,7 +42,7 @@ internal sealed class StopPatternLeak : ILeak
             var options = new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentAttempts, CancellationToken = cancellationToken };
             await Parallel.ForAsync(0, granted, options, async (_, token) =>
             {
-                var attempt = Mode == LeakMode.Leaky
+                var attempt = _mode == LeakMode.Leaky
                     ? await _scenario.RunLeakyAsync(_tickInterval, _evidence, token).ConfigureAwait(false)
                     : await _scenario.RunSafeAsync(_tickInterval, _evidence, token).ConfigureAwait(false);
                 _evidence.Add(Attempts);

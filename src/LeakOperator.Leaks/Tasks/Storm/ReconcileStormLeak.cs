@@ -17,11 +17,7 @@ internal sealed class ReconcileStormLeak(ILeak inner, bool direct = false) : ILe
 
     private long _reconciles;
 
-    public LeakType Type => inner.Type;
-
-    public LeakMode Mode => inner.Mode;
-
-    public string Pattern => $"{(direct ? TaskPattern.ReconcileStormDirect : TaskPattern.ReconcileStorm).ToWire()}-{(Mode == LeakMode.Leaky ? "ticker-per-reconcile" : "safe-ticker-per-object")}";
+    public string Pattern => $"{(direct ? TaskPattern.ReconcileStormDirect : TaskPattern.ReconcileStorm).ToWire()}-{(inner is LeakyTaskLeak ? "ticker-per-reconcile" : "safe-ticker-per-object")}";
 
     /// <summary>The rate driver's steps do nothing here: reconciles drive this leak.</summary>
     public ValueTask StepAsync(int units, CancellationToken cancellationToken) => ValueTask.CompletedTask;

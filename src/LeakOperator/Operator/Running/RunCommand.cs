@@ -14,6 +14,10 @@ internal static class RunCommand
 {
     public const string Component = "leak-operator";
 
+    /// <summary>Prefix of the controller runtime's own metrics (leakoperator_watch_events_total, …), which the chart's
+    /// alerts and the dashboard read.</summary>
+    public const string MetricsPrefix = "leakoperator";
+
     public static async Task<int> RunAsync(RunOptions options, CancellationToken cancellationToken)
     {
         // Reading the kubeconfig is slow the first time (YamlDotNet's setup and the JIT, see KubeconfigFile): the web host
@@ -80,7 +84,7 @@ internal static class RunCommand
             ? new Kubernetes(configuration.Result.Config!, new ClientRateLimit(options.ClientQps, options.ClientBurst, sp.GetRequiredService<ControllerMetrics>().ClientThrottled), new BufferedResponses())
             : new Kubernetes(configuration.Result.Config!, new BufferedResponses()));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => new ControllerMetrics(Prometheus.Metrics.DefaultRegistry));
+        services.AddSingleton(_ => new ControllerMetrics(Prometheus.Metrics.DefaultRegistry, MetricsPrefix));
         services.AddSingleton<InjectionInventory>();
         services.AddSingleton(_ => new InjectionFactory(new LeakBudget(options.Budget)));
         services.AddSingleton(sp => new CustomResourceClient<LeakTest>(sp.GetRequiredService<IKubernetes>(), LeakTest.Definition, fieldManager: Component));

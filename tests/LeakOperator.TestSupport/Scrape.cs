@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LeakOperator.IntegrationTests;
+namespace LeakOperator.TestSupport;
 
 /// <summary>One /metrics scrape, read the way PromQL would: sums over series and quantiles from histogram buckets.</summary>
 public sealed class Scrape(string text)
@@ -8,6 +8,20 @@ public sealed class Scrape(string text)
     private readonly (string Series, double Value)[] _lines = [.. text.Split('\n')
         .Where(line => line.Length > 0 && line[0] != '#')
         .Select(line => (Series: line[..line.LastIndexOf(' ')], Value: ParseValue(line[(line.LastIndexOf(' ') + 1)..])))];
+
+    /// <summary>The value of one series, written exactly as exposed (<c>name{labels}</c>); null when it is absent.</summary>
+    public double? Value(string series)
+    {
+        foreach (var (name, value) in _lines)
+        {
+            if (name == series)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The sum of every series of <paramref name="metric"/> whose labels contain all of <paramref name="labels"/>.</summary>
     public double Sum(string metric, params string[] labels) =>
