@@ -42,6 +42,9 @@ public sealed class ControlPlane : IAsyncDisposable
 
     public string AdminKubeconfig => Path.Combine(_dir, "admin.kubeconfig");
 
+    /// <summary>etcd's own /metrics (plain HTTP on loopback): its disk latencies, e.g. WAL fsyncs.</summary>
+    public Uri EtcdMetrics => new($"http://127.0.0.1:{_etcdPort}/metrics");
+
     public string OperatorKubeconfig => Path.Combine(_dir, "operator.kubeconfig");
 
     /// <summary>CPU time the API server and etcd have used so far: on a small machine, the budget a controller competes for.</summary>

@@ -63,6 +63,13 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         return new Scrape(await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>etcd's /metrics: whether a slow write was the disk's (WAL fsync, backend commit).</summary>
+    public async Task<Scrape> ScrapeEtcdAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        return new Scrape(await http.GetStringAsync(Plane.EtcdMetrics));
+    }
+
     /// <summary>A fresh namespace for one test, so tests never see each other's LeakTests.</summary>
     public async Task<string> NewNamespaceAsync(string prefix)
     {
