@@ -77,8 +77,7 @@ public sealed class ChartRelease : IAsyncDisposable
     public static async Task<string?> ScrapeAsync(JsonElement pod) => PodIp(pod) is { } ip ? await NodeShell.GetAsync($"http://{ip}:8080/metrics") : null;
 
     /// <summary>Sum of a series family in a scrape, over the series whose labels contain <paramref name="labelMatch"/>.</summary>
-    public static double Sum(string scrape, string metric, string labelMatch = "") =>
-        labelMatch.Length == 0 ? new Scrape(scrape).Sum(metric) : new Scrape(scrape).Sum(metric, labelMatch);
+    public static double Sum(string scrape, string metric, string labelMatch = "") => new Scrape(scrape).Sum(metric, labelMatch);
 
     /// <summary>The host pid of the pod's one container (containerd's task), found by its container ID.</summary>
     public static async Task<int> ContainerPidAsync(JsonElement pod)
