@@ -41,22 +41,25 @@ test-tools: ## Provision what the tests drive: the Kubernetes binaries (one buil
 	command -v curl > /dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
 
 .PHONY: figures
-figures: ## Regenerate the README's figures from real runs: the lab's output, the HTML report screenshot (docs/images/lab-report.png), the direct storm's table
+figures: ## Regenerate the README's figures from real runs: the lab's output, the HTML report screenshot (docs/images/lab-report.png), the direct storm's table, the NativeAOT operator beside Go (startup, steady state)
 	scripts/readme-lab-run.py
 	scripts/chromium.sh > /dev/null
 	LEAKOPERATOR_FIGURES=$(CURDIR)/docs/images dotnet test tests/LeakOperator.Tests --nologo --filter "FullyQualifiedName~LabReportScreenshotTests"
 	scripts/kubernetes-binaries.sh > /dev/null && scripts/envtest-assets.sh > /dev/null
-	LEAKOPERATOR_FIGURES=$(CURDIR)/docs/images dotnet test tests/LeakOperator.IntegrationTests -c Release --nologo --filter "FullyQualifiedName~DirectReconcileStormTests"
+	LEAKOPERATOR_BINARY=$$(scripts/operator-binary.sh | tail -n 1) LEAKOPERATOR_FIGURES=$(CURDIR)/docs/images \
+	  dotnet test tests/LeakOperator.IntegrationTests -c Release --nologo \
+	  --filter "FullyQualifiedName~DirectReconcileStormTests|FullyQualifiedName~StartupBesideGoReferenceTests|FullyQualifiedName~SteadyStateBesideGoReferenceTests"
 
 .PHONY: e2e
 e2e: test-tools ## Only the tests on the real node: the chart installed by Helm 3 and 4, pods, failover, SIGTERM, memory, Prometheus, uninstall
 	scripts/run-tests.sh --node-only
 
 .PHONY: bench
-bench: test-tools ## Run the benchmarks and print their tables: SafeTicker (BenchmarkDotNet), then the storm, startup and release against a real API server
+bench: test-tools ## Run the benchmarks and print their tables: SafeTicker (BenchmarkDotNet), then the storm, startup (beside Go), steady state (10 min each) and release against a real API server, with the NativeAOT operator
 	dotnet run -c Release --project benchmarks/LeakOperator.Benchmarks -- --filter '*' --job short
-	set -o pipefail; dotnet test tests/LeakOperator.IntegrationTests -c Release --nologo --filter Category=Benchmark --logger "console;verbosity=detailed" \
-	  | awk '/Standard Output Messages:/ {show = 1; next} /^ *$$/ {show = 0} show'
+	set -o pipefail; LEAKOPERATOR_BINARY=$$(scripts/operator-binary.sh | tail -n 1) dotnet test tests/LeakOperator.IntegrationTests -c Release --nologo --filter Category=Benchmark --logger "console;verbosity=detailed" \
+	  | awk '/Standard Output Messages:/ {show = 1; next} /^  (Passed|Failed|Skipped) |^(Passed|Failed)!|^Test Run|^Total tests/ {show = 0} show'
+	scripts/image-size.sh
 
 ##@ Operator (out of cluster, against the current kubeconfig)
 

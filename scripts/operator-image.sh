@@ -4,11 +4,15 @@
 # path on the last line of stdout; the image is docker.io/library/leak-operator:dev (the chart's repository, tag dev).
 #
 # No Docker engine runs here, and the Dockerfile's base images live in a registry these machines cannot reach, so the
-# two bases are assembled from this machine's own .NET once and passed as build args (the Dockerfile's ARGs before
-# FROM); the Dockerfile's own steps (COPY, the restore and publish, WORKDIR, USER, ENV, ENTRYPOINT) are what run:
-#   - runtime: like mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled: the .NET and ASP.NET Core shared frameworks,
-#     the shared libraries they load, CA certificates, the non-root user "app" (1654); no shell, no package manager;
-#   - SDK: the same plus the whole .NET SDK and a static busybox for RUN's /bin/sh.
+# two bases are assembled from this machine's own .NET and Debian packages once and passed as build args (the
+# Dockerfile's ARGs before FROM); the Dockerfile's own steps (COPY, the restore and NativeAOT publish, WORKDIR, USER,
+# ENV, ENTRYPOINT) are what run:
+#   - runtime: like mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled: the loader and the shared libraries a
+#     native .NET executable loads (libc, libstdc++, libgcc_s, zlib, OpenSSL), CA certificates, the non-root user "app"
+#     (1654); no .NET runtime, no shell, no package manager;
+#   - SDK: like mcr.microsoft.com/dotnet/sdk:10.0-noble-aot: the whole .NET SDK, the files of Debian's clang, lld,
+#     binutils and zlib1g-dev with everything they depend on (what NativeAOT compiles and links with), and a static
+#     busybox for RUN's /bin/sh.
 set -euo pipefail
 
 log() { printf '[operator-image] %s\n' "$*" >&2; }
@@ -26,40 +30,50 @@ if [[ -f "$tar" && "$(cat "$cache/leak-operator.inputs" 2>/dev/null)" == "$input
   exit 0
 fi
 
-apt_install buildah busybox-static python3
+apt_install buildah busybox-static python3 clang lld binutils zlib1g-dev
 # vfs: no overlay mounts needed; chroot isolation: RUN steps need no nested runtime. Storage stays in the cache.
 storage=(--storage-driver vfs --root "$cache/buildah/storage" --runroot "$cache/buildah/run")
 bah() { buildah "${storage[@]}" "$@"; }
 
 dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
 runtime_version=$(basename "$(ls -d "$dotnet_root"/shared/Microsoft.NETCore.App/* | sort -V | tail -n 1)")
-runtime_base="localhost/leakoperator/aspnet:$runtime_version-chiseled"
-sdk_base="localhost/leakoperator/sdk:$runtime_version"
+runtime_base="localhost/leakoperator/runtime-deps:$runtime_version-chiseled"
+sdk_base="localhost/leakoperator/sdk:$runtime_version-aot"
 
-# base_rootfs DIR: what both bases share: the loader, the libraries .NET links or loads by name (OpenSSL for TLS),
-# CA certificates, root and the non-root user app (1654), a world-writable /tmp.
+# base_rootfs DIR: what both bases share: the loader, the libraries a native .NET executable links or loads by name
+# (OpenSSL for TLS), CA certificates, root and the non-root user app (1654), a world-writable /tmp.
 base_rootfs() {
-  local root=$1 library libraries
-  mkdir -p "$root/usr/share/dotnet/host" "$root/usr/share/dotnet/shared" "$root/usr/bin" "$root/etc/ssl/certs" "$root/tmp" "$root/home/app" "$root/lib64"
-  cp -a "$dotnet_root/dotnet" "$root/usr/share/dotnet/"
-  cp -a "$dotnet_root/host/fxr" "$root/usr/share/dotnet/host/"
-  for framework in Microsoft.NETCore.App Microsoft.AspNetCore.App; do
-    mkdir -p "$root/usr/share/dotnet/shared/$framework"
-    cp -a "$dotnet_root/shared/$framework/$runtime_version" "$root/usr/share/dotnet/shared/$framework/"
-  done
-  ln -sf ../share/dotnet/dotnet "$root/usr/bin/dotnet"
-  libraries=$( (find "$dotnet_root" -name '*.so' -print0 | xargs -0 ldd "$dotnet_root/dotnet" 2>/dev/null
-    ldd /usr/lib/x86_64-linux-gnu/libssl.so.3) | awk '/=> \// {print $3} /^\t\/lib/ {print $1}' | sort -u)
-  for library in $libraries /usr/lib/x86_64-linux-gnu/libssl.so.3 /usr/lib/x86_64-linux-gnu/libcrypto.so.3; do
+  local root=$1 library
+  mkdir -p "$root/usr/bin" "$root/etc/ssl/certs" "$root/tmp" "$root/home/app" "$root/lib64"
+  for library in /lib/x86_64-linux-gnu/libc.so.6 /lib/x86_64-linux-gnu/libm.so.6 /lib/x86_64-linux-gnu/libgcc_s.so.1 \
+    /usr/lib/x86_64-linux-gnu/libstdc++.so.6 /lib/x86_64-linux-gnu/libz.so.1 \
+    /usr/lib/x86_64-linux-gnu/libssl.so.3 /usr/lib/x86_64-linux-gnu/libcrypto.so.3; do
     mkdir -p "$root$(dirname "$library")"
-    cp "$(readlink -f "$library")" "$root$library"
+    cp --remove-destination "$(readlink -f "$library")" "$root$library"
   done
-  cp "$(readlink -f /lib64/ld-linux-x86-64.so.2)" "$root/lib64/ld-linux-x86-64.so.2"
+  cp --remove-destination "$(readlink -f /lib64/ld-linux-x86-64.so.2)" "$root/lib64/ld-linux-x86-64.so.2"
   cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
   printf 'root:x:0:0:root:/root:/usr/sbin/nologin\napp:x:1654:1654:app:/home/app:/usr/sbin/nologin\n' > "$root/etc/passwd"
   printf 'root:x:0:\napp:x:1654:\n' > "$root/etc/group"
   chmod 1777 "$root/tmp"
   chown 1654:1654 "$root/home/app"
+}
+
+# toolchain_rootfs DIR: every file of Debian's clang, lld, binutils and zlib1g-dev and of all they depend on, as
+# installed here (documentation left out), laid into DIR: what `dotnet publish -p:PublishAot=true` runs and links.
+toolchain_rootfs() {
+  local root=$1 package packages=() dir path
+  for package in $(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
+    --no-enhances clang lld binutils zlib1g-dev 2>/dev/null | grep -v '^ ' | grep -v '<' | sort -u); do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" && packages+=("$package")
+  done
+  # Debian's merged /usr, as in the SDK image: /bin, /sbin, /lib and /lib64 are links into /usr, and a file dpkg lists
+  # under one of them is laid under /usr.
+  mkdir -p "$root/usr/bin" "$root/usr/sbin" "$root/usr/lib" "$root/usr/lib64"
+  for dir in bin sbin lib lib64; do ln -sfn "usr/$dir" "$root/$dir"; done
+  dpkg -L "${packages[@]}" | grep -v -E '^/usr/share/(doc|man|info|locale|lintian)/' | sort -u \
+    | while read -r path; do if [[ -L "$path" || -f "$path" ]]; then printf '%s\n' "${path#/}"; fi; done \
+    | tar -C / -cf - --no-recursion -T - --transform='s,^\(bin\|sbin\|lib\|lib64\)/,usr/\1/,S' | tar -C "$root" -xf -
 }
 
 work=$(mktemp -d)
@@ -71,15 +85,18 @@ if ! bah inspect --type image "$runtime_base" >/dev/null 2>&1; then
   c=$(bah from scratch)
   bah copy "$c" "$work/runtime" / >/dev/null
   # The chiseled image's own config: its user and the variables it sets.
-  bah config --user 1654:1654 --env APP_UID=1654 --env ASPNETCORE_HTTP_PORTS=8080 --env DOTNET_RUNNING_IN_CONTAINER=true \
+  bah config --user 1654:1654 --env APP_UID=1654 --env DOTNET_RUNNING_IN_CONTAINER=true \
     --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$c"
   bah commit --rm "$c" "$runtime_base" >/dev/null
 fi
 
 if ! bah inspect --type image "$sdk_base" >/dev/null 2>&1; then
   log "assembling the SDK base $sdk_base (this machine's .NET SDK)"
+  toolchain_rootfs "$work/sdk"
   base_rootfs "$work/sdk"
+  mkdir -p "$work/sdk/usr/share/dotnet"
   cp -a "$dotnet_root/." "$work/sdk/usr/share/dotnet/"
+  ln -sf ../share/dotnet/dotnet "$work/sdk/usr/bin/dotnet"
   mkdir -p "$work/sdk/bin" "$work/sdk/root"
   cp /bin/busybox "$work/sdk/bin/busybox"
   ln -sf busybox "$work/sdk/bin/sh"

@@ -10,7 +10,10 @@ status=0
 if [[ "${1:-}" == --node-only ]]; then
   shift
 else
-  dotnet test LeakOperator.sln --nologo --filter "FullyQualifiedName!~LeakOperator.NodeTests" "$@" 2>&1 | tee "$log"
+  # The integration and lab tests run the NativeAOT executable that ships (tests/LeakOperator.TestSupport/OperatorProcess.cs).
+  LEAKOPERATOR_BINARY=$(scripts/operator-binary.sh | tail -n 1) || exit 1
+  export LEAKOPERATOR_BINARY
+  dotnet test LeakOperator.sln --nologo --filter "FullyQualifiedName!~LeakOperator.NodeTests&Duration!=Long" "$@" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
 fi
 dotnet test tests/LeakOperator.NodeTests --nologo "$@" 2>&1 | tee -a "$log"

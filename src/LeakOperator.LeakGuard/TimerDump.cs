@@ -203,6 +203,9 @@ public static class TimerDump
     /// <summary>The private fields the dump reads, found once; null when any is missing.</summary>
     private sealed class Layout
     {
+        private const DynamicallyAccessedMemberTypes Members = DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields
+            | DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.NonPublicProperties;
+
         private readonly PropertyInfo _instances;
         private readonly PropertyInfo _sharedLock;
         private readonly FieldInfo _short;
@@ -217,7 +220,7 @@ public static class TimerDump
         private readonly FieldInfo _elapsed;
         private readonly Type _delayPromise;
 
-        private Layout(Type queue, Type timer, Type periodicState, Type delayPromise)
+        private Layout([DynamicallyAccessedMembers(Members)] Type queue, [DynamicallyAccessedMembers(Members)] Type timer, [DynamicallyAccessedMembers(Members)] Type periodicState, Type delayPromise)
         {
             _instances = queue.GetProperty("Instances", Static) ?? throw new MissingMemberException("TimerQueue.Instances");
             _sharedLock = queue.GetProperty("SharedLock", Instance) ?? throw new MissingMemberException("TimerQueue.SharedLock");
@@ -228,7 +231,7 @@ public static class TimerDump
             _callback = Field(timer, "_timerCallback");
             _state = Field(timer, "_state");
             _periodicCore = Field(periodicState, "_mrvtsc");
-            _coreContinuationState = Field(_periodicCore.FieldType, "_continuationState");
+            _coreContinuationState = Field(typeof(System.Threading.Tasks.Sources.ManualResetValueTaskSourceCore<bool>), "_continuationState");
             _taskContinuation = Field(typeof(Task), "m_continuationObject");
             _elapsed = Field(typeof(System.Timers.Timer), "_onIntervalElapsed");
             PeriodicTimerState = periodicState;
@@ -241,12 +244,12 @@ public static class TimerDump
         {
             try
             {
-                var runtime = typeof(Timer).Assembly;
+                // Names as literals: the trimmer (and NativeAOT) then keeps these private types and their members.
                 return new Layout(
-                    runtime.GetType("System.Threading.TimerQueue") ?? throw new MissingMemberException("TimerQueue"),
-                    runtime.GetType("System.Threading.TimerQueueTimer") ?? throw new MissingMemberException("TimerQueueTimer"),
-                    typeof(PeriodicTimer).GetNestedType("State", Instance) ?? throw new MissingMemberException("PeriodicTimer.State"),
-                    typeof(Task).GetNestedType("DelayPromise", Instance) ?? throw new MissingMemberException("Task.DelayPromise"));
+                    Type.GetType("System.Threading.TimerQueue, System.Private.CoreLib") ?? throw new MissingMemberException("TimerQueue"),
+                    Type.GetType("System.Threading.TimerQueueTimer, System.Private.CoreLib") ?? throw new MissingMemberException("TimerQueueTimer"),
+                    Type.GetType("System.Threading.PeriodicTimer+State, System.Private.CoreLib") ?? throw new MissingMemberException("PeriodicTimer.State"),
+                    Type.GetType("System.Threading.Tasks.Task+DelayPromise, System.Private.CoreLib") ?? throw new MissingMemberException("Task.DelayPromise"));
             }
             catch (MissingMemberException)
             {
@@ -277,6 +280,6 @@ public static class TimerDump
 
         public Delegate? ElapsedHandlersOf(System.Timers.Timer timer) => _elapsed.GetValue(timer) as Delegate;
 
-        private static FieldInfo Field(Type type, string name) => type.GetField(name, Instance) ?? throw new MissingMemberException($"{type.Name}.{name}");
+        private static FieldInfo Field([DynamicallyAccessedMembers(Members)] Type type, string name) => type.GetField(name, Instance) ?? throw new MissingMemberException($"{type.Name}.{name}");
     }
 }

@@ -83,7 +83,7 @@ public sealed class ChartTests(ControlPlaneFixture fixture)
     {
         var (code, manifests, error) = await Tools.RunAsync(await Tools.HelmAsync(4), ["template", "lo", s_chart, "--set", "replicaCount=2"]);
         Assert.True(code == 0, error);
-        var deployment = KubernetesYaml.LoadAllFromString(manifests).OfType<V1Deployment>().Single();
+        var deployment = ManifestYaml.LoadAll(manifests).OfType<V1Deployment>().Single();
         Assert.Equal(2, deployment.Spec.Replicas);
         var container = deployment.Spec.Template.Spec.Containers.Single();
         Assert.Null(container.Command);
@@ -164,9 +164,9 @@ public sealed class ChartTests(ControlPlaneFixture fixture)
     public async Task The_chart_grants_exactly_the_RBAC_of_config_rbac()
     {
         var (_, manifests, _) = await Tools.RunAsync(await Tools.HelmAsync(4), ["template", "lo", s_chart]);
-        var rendered = KubernetesYaml.LoadAllFromString(manifests);
-        var config = KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(Repository.PathOf("config", "rbac", "role.yaml")))
-            .Concat(KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(Repository.PathOf("config", "rbac", "leader_election_role.yaml"))));
+        var rendered = ManifestYaml.LoadAll(manifests);
+        var config = ManifestYaml.LoadAll(await File.ReadAllTextAsync(Repository.PathOf("config", "rbac", "role.yaml")))
+            .Concat(ManifestYaml.LoadAll(await File.ReadAllTextAsync(Repository.PathOf("config", "rbac", "leader_election_role.yaml"))));
 
         // The operator's ClusterRole; the uninstall hook's own (…-cleanup) is not the operator's.
         var operatorRole = rendered.OfType<V1ClusterRole>().Single(r => !r.Metadata.Name.EndsWith("-cleanup", StringComparison.Ordinal));

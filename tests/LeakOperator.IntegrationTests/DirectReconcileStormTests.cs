@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using k8s;
+using LeakOperator.Controller.Resources;
 using LeakOperator.IntegrationTests.ControlPlane;
 using LeakOperator.Operator.Api;
 using LeakOperator.TestSupport;
@@ -57,7 +58,7 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         output.WriteLine(table);
         string goals = Goals(leaky, safe, limited);
         output.WriteLine(goals);
-        Figures.WriteInto(table + "\n" + goals);
+        ReadmeFigures.WriteInto("storm-direct-figures", table + "\n" + goals, Repository.PathOf("README.md"), Repository.PathOf("docs", "scenarios", "reconcile-storm.md"));
 
         // The safe twin: one ticker per object, whose ticks never reconcile.
         Assert.Equal(Objects, safe.LiveLoops);
@@ -402,15 +403,16 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
 
         private async Task WatchAsync(ControlPlaneFixture fixture, string ns, CancellationToken stop)
         {
-            var events = fixture.Admin.CustomObjects.WatchListNamespacedCustomObjectAsync(LeakTest.Group, LeakTest.Version, ns, LeakTest.Plural, cancellationToken: stop);
-            await foreach (var (_, body) in events.WithCancellation(stop))
+            // From no version: every object as ADDED first, then each change, across the namespaces; this test's only.
+            var client = new CustomResourceClient<LeakTest>(fixture.Admin, LeakTest.Definition);
+            await foreach (var change in client.WatchAsync("", TimeSpan.FromMinutes(30), stop).WithCancellation(stop))
             {
-                if (body is System.Text.Json.JsonElement json && json.TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("name", out var name))
+                if (change.Resource is { } test && test.Metadata.NamespaceProperty == ns)
                 {
-                    _byName.AddOrUpdate(name.GetString() ?? "", 1, (_, count) => count + 1);
-                    if (json.TryGetProperty("status", out var status) && status.TryGetProperty("observedGeneration", out var observed))
+                    _byName.AddOrUpdate(test.Metadata.Name, 1, (_, count) => count + 1);
+                    if (test.Status?.ObservedGeneration is { } observed)
                     {
-                        _observedAt.TryAdd((name.GetString() ?? "", observed.GetInt64()), DateTime.Now);
+                        _observedAt.TryAdd((test.Metadata.Name, observed), DateTime.Now);
                     }
                 }
             }
@@ -501,33 +503,6 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
                     _slowest = took;
                     _slowestAt = _since.Elapsed;
                 }
-            }
-        }
-    }
-
-    /// <summary>
-    /// The docs' and README's storm tables are this test's output: with LEAKOPERATOR_FIGURES set (make figures), the
-    /// block between the storm-direct markers in each is replaced by this run's table.
-    /// </summary>
-    private static class Figures
-    {
-        private const string Start = "<!-- storm-direct-figures -->";
-        private const string End = "<!-- /storm-direct-figures -->";
-
-        public static void WriteInto(string table)
-        {
-            if (Environment.GetEnvironmentVariable("LEAKOPERATOR_FIGURES") is null)
-            {
-                return;
-            }
-
-            foreach (var file in new[] { Repository.PathOf("README.md"), Repository.PathOf("docs", "scenarios", "reconcile-storm.md") })
-            {
-                string text = File.ReadAllText(file);
-                int start = text.IndexOf(Start, StringComparison.Ordinal);
-                int end = text.IndexOf(End, StringComparison.Ordinal);
-                Assert.True(start >= 0 && end > start, $"{file} has no {Start} block");
-                File.WriteAllText(file, string.Concat(text.AsSpan(0, start + Start.Length), "\n", table, text.AsSpan(end)));
             }
         }
     }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using k8s;
 using LeakOperator.IntegrationTests.ControlPlane;
@@ -54,26 +56,47 @@ public sealed class StartupBesideGoReferenceTests(ControlPlaneFixture fixture, I
             }
         }
 
-        output.WriteLine($"{ExistingLeakTests.Count} existing LeakTests, each controller started cold (process start included), {Workers} workers, no client-side rate limit, taking turns:");
-        output.WriteLine($"  {"round",5}  {"controller",-16} {"first",7} {"half",7} {"all observed",12} {"peak RSS",9} {"CPU",7} {"API+etcd CPU",12} {"writes/LeakTest",16} {"object",8}");
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{ExistingLeakTests.Count} existing LeakTests, each controller started cold (process start included), {Workers} workers, no client-side rate limit, taking turns; LeakOperator: the {Build} build.");
+        text.AppendLine();
+        text.AppendLine("| round | controller | first observed | half | all observed | peak RSS | CPU | API server + etcd CPU | writes per LeakTest | object |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (round, who, run) in runs)
         {
-            output.WriteLine($"  {round,5}  {Name(who),-16} {run.First.TotalSeconds,5:0.0} s {run.Half.TotalSeconds,5:0.0} s {run.Elapsed.TotalSeconds,10:0.0} s {run.PeakResidentBytes / 1048576.0,5:0} MiB {run.Cpu.TotalSeconds,5:0.0} s {run.ControlPlaneCpu.TotalSeconds,10:0.0} s {run.WritesPerLeakTest,16:0.00} {run.ObjectBytes,6:N0} B");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {round} | {Name(who)} | {run.First.TotalSeconds:0.00} s | {run.Half.TotalSeconds:0.0} s | {run.Elapsed.TotalSeconds:0.0} s | {run.PeakResidentBytes / 1048576.0:0} MiB | {run.Cpu.TotalSeconds:0.0} s | {run.ControlPlaneCpu.TotalSeconds:0.0} s | {run.WritesPerLeakTest:0.00} | {run.ObjectBytes:N0} B |");
         }
 
+        text.AppendLine();
         double Median(Contender who) => runs.Where(r => r.Who == who).Select(r => r.Run.Elapsed.TotalSeconds).Order().ElementAt(Rounds / 2);
         foreach (var who in Enum.GetValues<Contender>())
         {
             var times = runs.Where(r => r.Who == who).Select(r => r.Run.Elapsed.TotalSeconds).Order().ToList();
-            output.WriteLine($"  {Name(who),-16} median {Median(who):0.0} s ({times[0]:0.0}-{times[^1]:0.0} s), {Median(who) / Median(Contender.GoReference):0.00}x the Go reference's");
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {Name(who)}: all observed, median {Median(who):0.0} s ({times[0]:0.0}-{times[^1]:0.0} s), {Median(who) / Median(Contender.GoReference):0.00}x the Go reference's");
         }
 
-        output.WriteLine($"  LeakOperator / Go with its writes and status: {Median(Contender.LeakOperator) / Median(Contender.GoSameStatus):0.00}x");
+        // Issue #19's goals, against the peer doing the same work with the same status (medians of the rounds).
+        double Of(Contender who, Func<Run, double> figure) => runs.Where(r => r.Who == who).Select(r => figure(r.Run)).Order().ElementAt(Rounds / 2);
+        double allRatio = Of(Contender.LeakOperator, r => r.Elapsed.TotalSeconds) / Of(Contender.GoSameStatus, r => r.Elapsed.TotalSeconds);
+        double first = Of(Contender.LeakOperator, r => r.First.TotalSeconds);
+        double peak = Of(Contender.LeakOperator, r => r.PeakResidentBytes) / 1048576.0;
+        double peerPeak = Of(Contender.GoSameStatus, r => r.PeakResidentBytes) / 1048576.0;
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Goals, against \"{Name(Contender.GoSameStatus)}\" (the same work on objects as large), medians of {Rounds} rounds:");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"- all observed: **{allRatio:0.00}x** the peer's (goal <= 1.0x): {Met(allRatio <= 1.0)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- first object observed: **{first:0.00} s** after process start (goal <= 0.5 s; the peer: {Of(Contender.GoSameStatus, r => r.First.TotalSeconds):0.00} s): {Met(first <= 0.5)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- peak RSS: **{peak:0} MiB**, {peak / peerPeak:0.00}x the peer's {peerPeak:0} MiB (goal <= 1.5x): {Met(peak / peerPeak <= 1.5)}");
+        output.WriteLine(text.ToString());
+        ReadmeFigures.WriteInto("startup-beside-go-figures", text.ToString());
 
         Assert.All(runs, r => Assert.True(r.Run.Pending == 0, $"{Name(r.Who)} in round {r.Round} left {r.Run.Pending} LeakTests unobserved after {s_deadline.TotalSeconds:0} s"));
     }
 
     public void Dispose() => File.Delete(_leakOperatorStatus);
+
+    private static string Build => OperatorProcess.NativeBinary is null ? "JIT" : "NativeAOT";
+
+    private static string Met(bool met) => met ? "met" : "not met";
 
     private static string Name(Contender who) => who switch
     {

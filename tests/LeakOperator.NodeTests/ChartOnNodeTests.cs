@@ -39,7 +39,7 @@ public sealed partial class ChartOnNodeTests(NodeFixture node)
 
         string status = await File.ReadAllTextAsync($"/proc/{pid}/status");
         string cmdline = (await File.ReadAllTextAsync($"/proc/{pid}/cmdline")).Replace('\0', ' ');
-        Assert.StartsWith("dotnet LeakOperator.dll run --workers=8", cmdline, StringComparison.Ordinal);
+        Assert.StartsWith("/app/LeakOperator run --workers=8", cmdline, StringComparison.Ordinal);
         Assert.Equal("1654\t1654\t1654\t1654", Field(status, "Uid"));
         Assert.Equal("1654\t1654\t1654\t1654", Field(status, "Gid"));
         Assert.Equal("0000000000000000", Field(status, "CapEff"));

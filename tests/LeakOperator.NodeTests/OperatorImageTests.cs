@@ -30,9 +30,12 @@ public sealed partial class OperatorImageTests(NodeFixture node)
             Assert.Contains(pair, env);
         }
 
-        // What the chiseled base gives: the app, the runtime, the non-root user, and no shell or package manager.
-        Assert.Contains("app/LeakOperator.dll", files);
-        Assert.Contains(files, f => f.StartsWith("usr/share/dotnet/shared/Microsoft.AspNetCore.App/", StringComparison.Ordinal));
+        // What the chiseled runtime-deps base gives: the one native executable and the libraries it loads, no .NET
+        // runtime (the executable carries its own), no IL, no shell or package manager.
+        Assert.Contains("app/LeakOperator", files);
+        Assert.DoesNotContain(files, f => f.EndsWith(".dll", StringComparison.Ordinal));
+        Assert.DoesNotContain(files, f => f.StartsWith("usr/share/dotnet/", StringComparison.Ordinal));
+        Assert.Contains(files, f => f.EndsWith("/libssl.so.3", StringComparison.Ordinal));
         Assert.DoesNotContain("bin/sh", files);
         Assert.DoesNotContain("usr/bin/apt", files);
     }

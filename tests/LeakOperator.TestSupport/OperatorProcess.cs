@@ -46,9 +46,26 @@ public sealed class OperatorProcess : IAsyncDisposable
 
     public static OperatorProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
-    /// <summary>Starts LeakOperator.dll (copied next to the test assembly) with extra environment variables.</summary>
-    public static OperatorProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
-        StartExecutable("dotnet", [Path.Combine(AppContext.BaseDirectory, "LeakOperator.dll"), .. args], environment);
+    /// <summary>
+    /// The executable under test: the NativeAOT build that ships when LEAKOPERATOR_BINARY names it (scripts/run-tests.sh
+    /// publishes it with scripts/operator-binary.sh and always sets it), else the JIT build copied next to the test
+    /// assembly, for a quick `dotnet test` while working.
+    /// </summary>
+    public static string? NativeBinary { get; } = Environment.GetEnvironmentVariable("LEAKOPERATOR_BINARY") is { Length: > 0 } path
+        ? (File.Exists(path) ? path : throw new FileNotFoundException($"LEAKOPERATOR_BINARY names {path}, which does not exist"))
+        : null;
+
+    /// <summary>Starts the operator's executable (see <see cref="NativeBinary"/>) with extra environment variables.</summary>
+    public static OperatorProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) => NativeBinary is { } binary
+        ? StartExecutable(binary, args, environment)
+        : StartExecutable("dotnet", [Path.Combine(AppContext.BaseDirectory, "LeakOperator.dll"), .. args], environment);
+
+    /// <summary>
+    /// Starts the JIT build (LeakOperator.dll next to the test assembly, what `make lab` and `make run` run), for what
+    /// needs the JIT runtime in the process: dotnet-dump's heap commands (SOS) cannot read a NativeAOT process.
+    /// </summary>
+    public static OperatorProcess StartJit(params string[] args) =>
+        StartExecutable("dotnet", [Path.Combine(AppContext.BaseDirectory, "LeakOperator.dll"), .. args]);
 
     /// <summary>Starts another controller's executable (e.g. the Go reference of the startup benchmark).</summary>
     public static OperatorProcess StartExecutable(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
@@ -83,21 +100,23 @@ public sealed class OperatorProcess : IAsyncDisposable
     }
 
     /// <summary>The most resident memory the process has had so far (VmHWM, the figure Go's peak RSS means), in bytes.</summary>
-    public long PeakResidentBytes
-    {
-        get
-        {
-            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    // "VmHWM:    43212 kB"
-                    return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-                }
-            }
+    public long PeakResidentBytes => StatusBytes("VmHWM:");
 
-            throw new InvalidOperationException($"/proc/{_process.Id}/status has no VmHWM");
+    /// <summary>The resident memory now (VmRSS), in bytes.</summary>
+    public long ResidentBytes => StatusBytes("VmRSS:");
+
+    private long StatusBytes(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                // "VmHWM:    43212 kB"
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
         }
+
+        throw new InvalidOperationException($"/proc/{_process.Id}/status has no {field}");
     }
 
     /// <summary>Waits for the process to exit and returns its exit code; fails the test at the deadline.</summary>

@@ -13,7 +13,7 @@ namespace LeakOperator.Tests;
 /// <summary>The CRD YAML and the C# model (and the engine's limits) must not drift apart.</summary>
 public sealed class CrdModelTests
 {
-    private static readonly V1CustomResourceDefinition s_crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(
+    private static readonly V1CustomResourceDefinition s_crd = ManifestYaml.Load<V1CustomResourceDefinition>(
         File.ReadAllText(Repository.PathOf("config", "crd", "bases", "leakoperator.dev_leaktests.yaml")));
 
     private static V1JSONSchemaProps Schema => s_crd.Spec.Versions.Single().Schema.OpenAPIV3Schema;

@@ -18,7 +18,8 @@ public sealed partial class DiagnosisGuideTests
     public async Task Counters_show_the_timer_count_climbing_and_a_dump_roots_every_leaked_loop_in_the_timer_queue_and_a_trace_reports()
     {
         string dir = Directory.CreateTempSubdirectory("diagnose-").FullName;
-        await using var lab = OperatorProcess.Start("lab", "--leak", "task", "--duration", "120", "--port", "0");
+        // The JIT build, as `make lab` runs it: SOS (dumpheap, gcroot) reads only processes with the JIT runtime.
+        await using var lab = OperatorProcess.StartJit("lab", "--leak", "task", "--duration", "120", "--port", "0");
         await lab.WaitForOutput(MetricsLine(), TimeSpan.FromSeconds(60));
         string pid = lab.Id.ToString(CultureInfo.InvariantCulture);
 

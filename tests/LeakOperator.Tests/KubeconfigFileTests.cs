@@ -1,54 +1,93 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
-using k8s;
 using LeakOperator.Operator.Running;
 
 namespace LeakOperator.Tests;
 
 /// <summary>
-/// The operator reads kubeconfigs with its own YAML setup (faster to start, see KubeconfigFile); it must read every
-/// kubeconfig exactly as KubernetesClient's loader does, so each test compares the two on the same file.
+/// The operator reads kubeconfigs with KubernetesClient's loader behind a guard of ours (KubeconfigFile); every part a
+/// kubeconfig can carry must reach the configuration the client is built from, an exec plugin included.
 /// </summary>
 public sealed class KubeconfigFileTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("kubeconfig-").FullName;
+    private readonly X509Certificate2 _ca;
+    private readonly string _caPem;
+    private readonly string _keyPem;
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    [Fact]
-    public void Every_part_of_a_kubeconfig_is_read_as_KubernetesClient_reads_it()
+    public KubeconfigFileTests()
     {
-        string path = WriteKubeconfig();
-
-        var ours = KubeconfigFile.Read(path);
-        var theirs = KubernetesClientConfiguration.LoadKubeConfig(path);
-
-        Assert.Equal(3, ours.Clusters.Count());
-        Assert.Equal(Json(theirs), Json(ours));
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        _ca = new CertificateRequest("CN=test-ca", key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        _caPem = _ca.ExportCertificatePem();
+        _keyPem = key.ExportPkcs8PrivateKeyPem();
     }
 
-    [Theory]
-    [InlineData(null)]
-    [InlineData("with-ca-file")]
-    [InlineData("insecure")]
-    public void Each_context_gives_the_configuration_KubernetesClient_gives(string? context)
+    public void Dispose()
     {
-        string path = WriteKubeconfig();
+        _ca.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
 
-        var ours = KubeconfigFile.BuildConfig(path, context);
-        var theirs = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, context);
+    [Fact]
+    public void Every_part_of_a_kubeconfig_is_read()
+    {
+        var model = KubeconfigFile.Read(WriteKubeconfig());
 
-        Assert.Equal(theirs.Host, ours.Host);
-        Assert.Equal(theirs.CurrentContext, ours.CurrentContext);
-        Assert.Equal(theirs.Namespace, ours.Namespace);
-        Assert.Equal(theirs.SkipTlsVerify, ours.SkipTlsVerify);
-        Assert.Equal(theirs.AccessToken, ours.AccessToken);
-        Assert.Equal(theirs.Username, ours.Username);
-        Assert.Equal(theirs.Password, ours.Password);
-        Assert.Equal(theirs.ClientCertificateData, ours.ClientCertificateData);
-        Assert.Equal(theirs.ClientCertificateKeyData, ours.ClientCertificateKeyData);
-        Assert.Equal(theirs.SslCaCerts?.Select(c => c.Thumbprint), ours.SslCaCerts?.Select(c => c.Thumbprint));
+        Assert.Equal(["ca-data", "ca-file", "insecure"], model.Clusters.Select(c => c.Name));
+        Assert.Equal(["token", "certificates", "basic", "plugin"], model.Users.Select(u => u.Name));
+        Assert.Equal(["with-ca-data", "with-ca-file", "insecure", "plugin"], model.Contexts.Select(c => c.Name));
+        var exec = model.Users.Single(u => u.Name == "plugin").UserCredentials.ExternalExecution;
+        Assert.Equal(["--cluster", "one"], exec.Arguments);
+        Assert.Equal("eu-1", exec.EnvironmentVariables.Single()["value"]);
+    }
+
+    [Fact]
+    public void The_current_context_gives_its_server_namespace_token_and_inline_CA()
+    {
+        var config = KubeconfigFile.BuildConfig(WriteKubeconfig(), null);
+
+        Assert.Equal("with-ca-data", config.CurrentContext);
+        Assert.Equal("https://127.0.0.1:6443", config.Host);
+        Assert.Equal("leaks", config.Namespace);
+        Assert.Equal("kubernetes", config.TlsServerName);
+        Assert.Equal("abc.def", config.AccessToken);
+        Assert.False(config.SkipTlsVerify);
+        Assert.Equal(_ca.Thumbprint, Assert.Single(config.SslCaCerts).Thumbprint);
+    }
+
+    [Fact]
+    public void A_CA_file_is_read_relative_to_the_kubeconfig_and_client_certificates_are_kept()
+    {
+        var config = KubeconfigFile.BuildConfig(WriteKubeconfig(), "with-ca-file");
+
+        Assert.Equal("https://localhost:16443", config.Host);
+        Assert.Equal(_ca.Thumbprint, Assert.Single(config.SslCaCerts).Thumbprint);
+        Assert.Equal(Base64(_caPem), config.ClientCertificateData);
+        Assert.Equal(Base64(_keyPem), config.ClientCertificateKeyData);
+    }
+
+    [Fact]
+    public void Basic_auth_and_an_unchecked_server_are_kept()
+    {
+        var config = KubeconfigFile.BuildConfig(WriteKubeconfig(), "insecure");
+
+        Assert.Equal(new Uri("https://kube.example:8443"), new Uri(config.Host));
+        Assert.True(config.SkipTlsVerify);
+        Assert.Equal("admin", config.Username);
+        Assert.Equal("s3cret: yes", config.Password);
+    }
+
+    /// <summary>The plugin really runs (a script in the test's folder) and its ExecCredential's token is the one used.</summary>
+    [Fact]
+    public async Task An_exec_plugin_is_run_with_its_arguments_and_environment_and_its_token_used()
+    {
+        var config = KubeconfigFile.BuildConfig(WriteKubeconfig(), "plugin");
+        Assert.Equal(new Uri("https://kube.example:8443"), new Uri(config.Host));
+
+        Assert.NotNull(config.TokenProvider);
+        var header = await config.TokenProvider.GetAuthenticationHeaderAsync(CancellationToken.None);
+        Assert.Equal("Bearer token-for-one-in-eu-1", $"{header.Scheme} {header.Parameter}");
     }
 
     /// <summary>
@@ -57,12 +96,19 @@ public sealed class KubeconfigFileTests : IDisposable
     /// </summary>
     private string WriteKubeconfig()
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var certificate = new CertificateRequest("CN=test-ca", key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        string pem = certificate.ExportCertificatePem();
-        string base64Pem = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(pem));
-        string base64Key = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()));
-        File.WriteAllText(Path.Combine(_directory, "ca.crt"), pem);
+        string base64Pem = Base64(_caPem);
+        string base64Key = Base64(_keyPem);
+        File.WriteAllText(Path.Combine(_directory, "ca.crt"), _caPem);
+        string plugin = Path.Combine(_directory, "get-token");
+        File.WriteAllText(plugin, """
+            #!/bin/sh
+            printf '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"token-for-%s-in-%s"}}' "$2" "$REGION"
+            """);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         string path = Path.Combine(_directory, "config");
         File.WriteAllText(path, $"""
             apiVersion: v1
@@ -87,7 +133,7 @@ public sealed class KubeconfigFileTests : IDisposable
                   certificate-authority: ca.crt
               - name: insecure
                 cluster:
-                  server: https://0.0.0.0:8443
+                  server: https://kube.example:8443
                   insecure-skip-tls-verify: true
             users:
               - name: token
@@ -105,7 +151,7 @@ public sealed class KubeconfigFileTests : IDisposable
                 user:
                   exec:
                     apiVersion: client.authentication.k8s.io/v1beta1
-                    command: /usr/bin/get-token
+                    command: {plugin}
                     args: ["--cluster", "one"]
                     env:
                       - name: REGION
@@ -134,5 +180,5 @@ public sealed class KubeconfigFileTests : IDisposable
         return path;
     }
 
-    private static string Json(object model) => JsonSerializer.Serialize(model);
+    private static string Base64(string pem) => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(pem));
 }

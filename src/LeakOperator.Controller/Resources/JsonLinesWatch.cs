@@ -83,7 +83,7 @@ internal static class JsonLinesWatch<T>
         {
             using var document = JsonDocument.Parse(line);
             var root = document.RootElement;
-            var type = Enum.Parse<WatchEventType>(root.GetProperty("type").GetString() ?? "", ignoreCase: true);
+            var type = TypeOf(root.GetProperty("type").GetString());
             var obj = root.GetProperty("object");
             return type switch
             {
@@ -97,6 +97,16 @@ internal static class JsonLinesWatch<T>
             throw new WatchFailedException($"the watch of {resource} sent a line that is not a watch event: {e.Message}", e);
         }
     }
+
+    private static WatchEventType TypeOf(string? type) => type switch
+    {
+        "ADDED" => WatchEventType.Added,
+        "MODIFIED" => WatchEventType.Modified,
+        "DELETED" => WatchEventType.Deleted,
+        "BOOKMARK" => WatchEventType.Bookmark,
+        "ERROR" => WatchEventType.Error,
+        _ => throw new InvalidOperationException($"an unknown watch event type '{type}'"),
+    };
 
     /// <summary>A bookmark's object is the resource's kind with nothing but <c>metadata.resourceVersion</c>.</summary>
     private static string BookmarkVersion(JsonElement obj) =>

@@ -4,7 +4,7 @@ using k8s.Models;
 namespace LeakOperator.Controller.Resources;
 
 /// <summary>The body of a list call: items and the resourceVersion to watch from.</summary>
-internal sealed class ResourceList<T>
+public sealed class ResourceList<T>
 {
     [JsonPropertyName("metadata")]
     public V1ListMeta? Metadata { get; set; }

@@ -10,32 +10,50 @@ namespace LeakOperator.Hosting;
 /// </summary>
 internal static class LeakReport
 {
-    public static object Build(InjectionInventory inventory, TimeProvider time)
+    public static LeakReportBody Build(InjectionInventory inventory, TimeProvider time)
     {
         var now = time.GetUtcNow();
-        return new
-        {
-            takenAt = now,
-            runtime = RuntimeReadings.Take(),
-            injections = inventory.Snapshot()
+        return new LeakReportBody(
+            now,
+            RuntimeReadings.Take(),
+            [.. inventory.Snapshot()
                 .OrderBy(i => i.Owner.Namespace, StringComparer.Ordinal)
                 .ThenBy(i => i.Owner.Name, StringComparer.Ordinal)
-                .Select(i => new
-                {
-                    leakType = i.Spec.Type.ToWire(),
-                    mode = i.Spec.Mode.ToWire(),
-                    pattern = i.Pattern,
-                    owner = new { @namespace = i.Owner.Namespace, name = i.Owner.Name },
-                    phase = i.Phase.ToString(),
-                    ageSeconds = i.StartedAt is { } started ? Math.Round((now - started).TotalSeconds, 1) : 0,
-                    unit = i.Spec.UnitName(),
-                    liveUnits = i.MeasureLive(),
-                    injectedUnits = i.Ledger.Injected,
-                    releasedUnits = i.Ledger.Released,
-                    maxUnits = i.Spec.MaxUnits,
-                    capReason = i.Ledger.CapReason,
-                    evidence = i.Evidence(),
-                }),
-        };
+                .Select(i => new LiveInjection(
+                    i.Spec.Type.ToWire(),
+                    i.Spec.Mode.ToWire(),
+                    i.Pattern,
+                    new InjectionOwner(i.Owner.Namespace, i.Owner.Name),
+                    i.Phase.ToString(),
+                    i.StartedAt is { } started ? Math.Round((now - started).TotalSeconds, 1) : 0,
+                    i.Spec.UnitName(),
+                    i.MeasureLive(),
+                    i.Ledger.Injected,
+                    i.Ledger.Released,
+                    i.Spec.MaxUnits,
+                    i.Ledger.CapReason,
+                    i.Evidence()))]);
     }
 }
+
+/// <summary>The body of /debug/leaks (camelCase on the wire, see <see cref="EndpointJson"/>).</summary>
+internal sealed record LeakReportBody(DateTimeOffset TakenAt, RuntimeReadings Runtime, IReadOnlyList<LiveInjection> Injections);
+
+/// <summary>One live injection in /debug/leaks.</summary>
+internal sealed record LiveInjection(
+    string LeakType,
+    string Mode,
+    string? Pattern,
+    InjectionOwner Owner,
+    string Phase,
+    double AgeSeconds,
+    string Unit,
+    long LiveUnits,
+    long InjectedUnits,
+    long ReleasedUnits,
+    long MaxUnits,
+    string? CapReason,
+    IReadOnlyDictionary<string, double> Evidence);
+
+/// <summary>Whose injection it is: the LeakTest's namespace and name.</summary>
+internal sealed record InjectionOwner(string Namespace, string Name);

@@ -19,12 +19,12 @@ internal static class ObservabilityEndpoints
         _ = new LeakMetrics(Prometheus.Metrics.DefaultRegistry, inventory);
         app.MapMetrics("/metrics");
         app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/debug/leaks", () => Results.Json(LeakReport.Build(inventory, TimeProvider.System)));
+        app.MapGet("/debug/leaks", () => Results.Json(LeakReport.Build(inventory, TimeProvider.System), EndpointJson.Default.LeakReportBody));
         if (debugTimers)
         {
             // Text like goroutine?debug=1 (biggest group first), or ?format=json.
             app.MapGet("/debug/timers", (HttpRequest request) => request.Query["format"] == "json"
-                ? Results.Json(TimerDump.Take())
+                ? Results.Json(TimerDump.Take(), EndpointJson.Default.TimerDumpResult)
                 : Results.Text(TimerDump.Format(TimerDump.Take())));
         }
 

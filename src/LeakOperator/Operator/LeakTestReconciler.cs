@@ -88,6 +88,12 @@ public sealed partial class LeakTestReconciler(
 
         // Read once: ConcurrentDictionary.Count takes every lock, and both intervals should see the same number.
         int injections = _tracked.Count;
+
+        // The phase decides the requeue below, so it is read before the status is projected: the injection may
+        // finish while the status is being written, and a requeue decided on the newer phase (Done) would leave the
+        // older one in status for good (seen: a safe test that stayed "Injecting" after its injection completed).
+        // Phases only move forward, so the projection sees this phase or a later one, never an earlier one.
+        var phase = tracked.Injection.Phase;
         var before = obj.Status;
         LeakTest? written;
         try
@@ -105,7 +111,7 @@ public sealed partial class LeakTestReconciler(
         }
 
         await RecordTransitionsAsync(obj, before, written?.Status, tracked, cancellationToken).ConfigureAwait(false);
-        return tracked.Injection.Phase switch
+        return phase switch
         {
             InjectionPhase.Injecting or InjectionPhase.Pending => ReconcileResult.After(_pacing.RefreshInterval(InjectingRefresh, injections)),
             InjectionPhase.Holding => ReconcileResult.After(_pacing.RefreshInterval(HoldingRefresh, injections)),

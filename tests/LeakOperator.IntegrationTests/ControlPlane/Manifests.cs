@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using LeakOperator.TestSupport;
 
 namespace LeakOperator.IntegrationTests.ControlPlane;
 
@@ -8,7 +9,7 @@ public static class Manifests
 {
     public static async Task ApplyAsync(IKubernetes client, string path, string? ns = null)
     {
-        foreach (var obj in KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(path)))
+        foreach (var obj in ManifestYaml.LoadAll(await File.ReadAllTextAsync(path)))
         {
             switch (obj)
             {

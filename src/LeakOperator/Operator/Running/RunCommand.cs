@@ -20,8 +20,7 @@ internal static class RunCommand
 
     public static async Task<int> RunAsync(RunOptions options, CancellationToken cancellationToken)
     {
-        // Reading the kubeconfig is slow the first time (YamlDotNet's setup and the JIT, see KubeconfigFile): the web host
-        // is built meanwhile, on the other core.
+        // The kubeconfig is read (YAML, certificates, perhaps an exec plugin) while the web host is built, on the other core.
         var configuration = Task.Run(() => LoadConfiguration(options.Kubeconfig, options.Context));
         var builder = ObservabilityEndpoints.CreateBuilder(Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null ? "http://0.0.0.0:8080" : null);
         builder.Logging.AddSimpleConsole(o =>
@@ -63,6 +62,8 @@ internal static class RunCommand
     /// <returns>The configuration, or why there is none; and where it came from, for the start line.</returns>
     internal static (KubernetesClientConfiguration? Config, string? Problem, string Source) LoadConfiguration(string? kubeconfigOption, string? context)
     {
+        // Every command that talks to a cluster comes here first, before the client's JSON options are used.
+        LeakTestJson.Register();
         string? kubeconfig = kubeconfigOption
             ?? Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
         bool inCluster = kubeconfig is null && KubernetesClientConfiguration.IsInCluster();
