@@ -58,14 +58,16 @@ public sealed class OperatorProcess : IAsyncDisposable
     /// <summary>Starts the operator's executable (see <see cref="NativeBinary"/>) with extra environment variables.</summary>
     public static OperatorProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) => NativeBinary is { } binary
         ? StartExecutable(binary, args, environment)
-        : StartExecutable("dotnet", [Path.Combine(AppContext.BaseDirectory, "LeakOperator.dll"), .. args], environment);
+        : StartJit(environment, args);
 
     /// <summary>
     /// Starts the JIT build (LeakOperator.dll next to the test assembly, what `make lab` and `make run` run), for what
     /// needs the JIT runtime in the process: dotnet-dump's heap commands (SOS) cannot read a NativeAOT process.
     /// </summary>
-    public static OperatorProcess StartJit(params string[] args) =>
-        StartExecutable("dotnet", [Path.Combine(AppContext.BaseDirectory, "LeakOperator.dll"), .. args]);
+    public static OperatorProcess StartJit(params string[] args) => StartJit(new Dictionary<string, string>(), args);
+
+    private static OperatorProcess StartJit(IReadOnlyDictionary<string, string> environment, string[] args) =>
+        StartExecutable("dotnet", [Path.Combine(AppContext.BaseDirectory, "LeakOperator.dll"), .. args], environment);
 
     /// <summary>Starts another controller's executable (e.g. the Go reference of the startup benchmark).</summary>
     public static OperatorProcess StartExecutable(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
