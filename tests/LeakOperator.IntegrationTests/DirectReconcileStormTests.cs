@@ -101,6 +101,7 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
 
         var before = new Scrape(await op.ScrapeAsync());
         var etcdBefore = await fixture.ScrapeEtcdAsync();
+        var apiBefore = await fixture.ScrapeApiServerAsync();
         using var watch = new EventCounter(fixture, ns);
         var cpuClock = Stopwatch.StartNew();
         using var health = new HealthProbe(op);
@@ -146,6 +147,7 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
 
         var after = new Scrape(await op.ScrapeAsync());
         var etcdAfter = await fixture.ScrapeEtcdAsync();
+        var apiAfter = await fixture.ScrapeApiServerAsync();
         var stormEvents = watch.Stop(names);
         var window = cpuClock.Elapsed;
         var (healthMax, healthMaxAt) = health.Stop();
@@ -209,12 +211,18 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         output.WriteLine($"{mode}{(limiter is null ? "" : " limited")}: bystander probes (ms) {string.Join(' ', latencies.Select(l => l.ToString("0", CultureInfo.InvariantCulture)))}");
         output.WriteLine($"{mode}{(limiter is null ? "" : " limited")}: etcd {SlowDisk(etcdBefore, etcdAfter, "etcd_disk_wal_fsync_duration_seconds", "WAL fsyncs")}, "
             + SlowDisk(etcdBefore, etcdAfter, "etcd_disk_backend_commit_duration_seconds", "backend commits"));
+
+        // Whose time a slow status write was: the API server's own reading of its LeakTest status writes, beside the
+        // operator's reading of all its requests (client-go's histogram, which includes the trip and the body).
+        output.WriteLine($"{mode}{(limiter is null ? "" : " limited")}: "
+            + Slow(apiBefore, apiAfter, "API server's LeakTest status PUTs", 0.4, "apiserver_request_duration_seconds", "verb=\"PUT\"", "resource=\"leaktests\"", "subresource=\"status\"")
+            + "; " + Slow(before, after, "operator's PUTs", 0.5, "rest_client_request_duration_seconds", "verb=\"PUT\""));
         if (mode == "safe" && limiter is null)
         {
             string Delta(string metric, params string[] labels) => (after.Sum(metric, labels) - before.Sum(metric, labels)).ToString("0", CultureInfo.InvariantCulture);
             output.WriteLine($"safe: status conflicts {Delta("leakoperator_status_conflicts_total")}, reconciles by result: "
                 + string.Join(", ", new[] { "success", "requeue_after", "error" }.Select(r => $"{r} {Delta("controller_runtime_reconcile_total", Self, $"result=\"{r}\"")}")));
-            PrintSlowProbes(slow, op.Process.Stdout);
+            PrintSlowProbes(slow, op.Process.Stdout, fixture.Plane.ApiServerLog);
         }
         return new Run(
             Label: extraArgs.Length == 0 ? mode : $"{mode}, client 20 QPS",
@@ -257,23 +265,28 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
     }
 
     /// <summary>How many of etcd's disk operations of one kind the run made, and how many took over 128 ms.</summary>
-    private static string SlowDisk(Scrape before, Scrape after, string histogram, string what)
+    private static string SlowDisk(Scrape before, Scrape after, string histogram, string what) => Slow(before, after, what, 0.128, histogram);
+
+    /// <summary>How many observations of a histogram (its series matching <paramref name="labels"/>) the run made, and
+    /// how many were over <paramref name="bound"/> seconds (one of its bucket bounds).</summary>
+    private static string Slow(Scrape before, Scrape after, string what, double bound, string histogram, params string[] labels)
     {
-        var was = before.Buckets(histogram);
-        var now = after.Buckets(histogram);
-        double Increase(double bound) => now.GetValueOrDefault(bound) - was.GetValueOrDefault(bound);
+        var was = before.Buckets(histogram, labels);
+        var now = after.Buckets(histogram, labels);
+        double Increase(double upTo) => now.GetValueOrDefault(upTo) - was.GetValueOrDefault(upTo);
         double all = Increase(double.PositiveInfinity);
-        double slow = all - Increase(0.128);
-        return $"{what} {all:0}, over 128 ms {slow:0}";
+        double slow = all - Increase(bound);
+        return $"{what} {all:0}, over {bound * 1000:0} ms {slow:0}";
     }
 
     /// <summary>
     /// What the operator logged around each slow probe of the safe run (its lines carry a wall-clock time): whether the
     /// reconcile of the new generation started late (the watch or the queue) or its status came late (the write).
     /// </summary>
-    private void PrintSlowProbes(List<(DateTime Started, double Ms, DateTime? Watched)> slow, string operatorLog)
+    private void PrintSlowProbes(List<(DateTime Started, double Ms, DateTime? Watched)> slow, string operatorLog, string apiServerLog)
     {
         var lines = operatorLog.Split('\n');
+        var apiLines = apiServerLog.Split('\n');
         foreach (var (started, ms, watched) in slow)
         {
             // The watch's time tells a late write (it saw the status late too) from a late read by the probe's GET.
@@ -282,6 +295,34 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
             string to = started.AddMilliseconds(ms + 200).ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
             var near = lines.Where(l => l.Length > 12 && string.CompareOrdinal(l[..12], from) >= 0 && string.CompareOrdinal(l[..12], to) <= 0).Take(20);
             output.WriteLine($"safe: slow probe at {started:HH:mm:ss.fff} took {ms:0} ms; the operator logged:\n  {string.Join("\n  ", near)}");
+            output.WriteLine($"safe: the API server's traces (requests over 500 ms) then:\n  {string.Join("\n  ", ApiServerTraces(apiLines, from, to).Take(30))}");
+        }
+    }
+
+    /// <summary>
+    /// The API server's trace lines (it logs one for each request over 500 ms, klog header <c>I1203 00:51:15.853123</c>,
+    /// continued on lines starting <c>Trace[</c>) logged between two wall-clock times (<c>HH:mm:ss.fff</c>).
+    /// </summary>
+    private static IEnumerable<string> ApiServerTraces(string[] lines, string from, string to)
+    {
+        bool inTrace = false;
+        foreach (string line in lines)
+        {
+            bool headed = line.Length > 18 && line[0] is 'I' or 'W' or 'E' && line[5] == ' ';
+            if (headed)
+            {
+                string at = line.Substring(6, 12);
+                inTrace = line.Contains("Trace[", StringComparison.Ordinal) && string.CompareOrdinal(at, from) >= 0 && string.CompareOrdinal(at, to) <= 0;
+            }
+            else if (!line.StartsWith("Trace[", StringComparison.Ordinal))
+            {
+                inTrace = false;
+            }
+
+            if (inTrace)
+            {
+                yield return line;
+            }
         }
     }
 

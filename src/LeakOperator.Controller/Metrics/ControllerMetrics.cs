@@ -23,6 +23,8 @@ public sealed class ControllerMetrics : IWorkQueueObserver, IWatchObserver
     private readonly Gauge _leader;
     private readonly Counter _directReconciles;
     private readonly Counter _clientThrottled;
+    private readonly Histogram _requestDuration;
+    private readonly Counter _requests;
 
     /// <param name="prefix">Names this runtime's own metrics (<c>{prefix}_watch_events_total</c>, …): the host's product
     /// name, since the runtime has none. controller-runtime's and client-go's metrics keep their fixed names.</param>
@@ -56,6 +58,14 @@ public sealed class ControllerMetrics : IWorkQueueObserver, IWatchObserver
             "controller",
             "result");
         _clientThrottled = factory.CreateCounter($"{prefix}_client_throttled_requests_total", "API requests that waited for the client-side rate limiter (--client-qps).");
+
+        // client-go's request metrics, under its names, labels and buckets (controller-runtime registers them too).
+        _requestDuration = factory.CreateHistogram("rest_client_request_duration_seconds", "Request latency in seconds. Broken down by verb, and host.", new HistogramConfiguration
+        {
+            LabelNames = ["verb", "host"],
+            Buckets = [0.005, 0.025, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0],
+        });
+        _requests = factory.CreateCounter("rest_client_requests_total", "Number of HTTP requests, partitioned by status code, method, and host.", "code", "method", "host");
     }
 
     public void Reconciled(string controller, string result, TimeSpan took)
@@ -72,6 +82,13 @@ public sealed class ControllerMetrics : IWorkQueueObserver, IWatchObserver
     public void DirectReconciled(string controller, string result) => _directReconciles.WithLabels(controller, result).Inc();
 
     public void ClientThrottled() => _clientThrottled.Inc();
+
+    /// <summary>An API request answered (code 0: no answer, as client-go's <c>&lt;error&gt;</c>).</summary>
+    public void RequestDone(string verb, string host, int code, TimeSpan took)
+    {
+        _requestDuration.WithLabels(verb, host).Observe(took.TotalSeconds);
+        _requests.WithLabels(code == 0 ? "<error>" : code.ToString(System.Globalization.CultureInfo.InvariantCulture), verb, host).Inc();
+    }
 
     public void StatusConflict(string controller) => _statusConflicts.WithLabels(controller).Inc();
 

@@ -81,9 +81,15 @@ internal static class RunCommand
     /// <param name="configuration">Loaded before the host starts (RunAsync awaits it), so the client's factory never waits.</param>
     private static void Compose(IServiceCollection services, Task<(KubernetesClientConfiguration? Config, string? Problem, string Source)> configuration, RunOptions options)
     {
-        services.AddSingleton<IKubernetes>(sp => options.ClientQps > 0
-            ? new Kubernetes(configuration.Result.Config!, new ClientRateLimit(options.ClientQps, options.ClientBurst, sp.GetRequiredService<ControllerMetrics>().ClientThrottled), new BufferedResponses())
-            : new Kubernetes(configuration.Result.Config!, new BufferedResponses()));
+        // Outermost first: the limiter's wait, then the request as client-go times it (its body read included).
+        services.AddSingleton<IKubernetes>(sp =>
+        {
+            var metrics = sp.GetRequiredService<ControllerMetrics>();
+            var timing = new RequestTiming(metrics.RequestDone, sp.GetRequiredService<ILogger<RequestTiming>>());
+            return options.ClientQps > 0
+                ? new Kubernetes(configuration.Result.Config!, new ClientRateLimit(options.ClientQps, options.ClientBurst, metrics.ClientThrottled), timing, new BufferedResponses())
+                : new Kubernetes(configuration.Result.Config!, timing, new BufferedResponses());
+        });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new ControllerMetrics(Prometheus.Metrics.DefaultRegistry, MetricsPrefix));
         services.AddSingleton<InjectionInventory>();
