@@ -348,7 +348,7 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         {
             if (watch.ObservedAt(name, generation) is { } seen)
             {
-                return (seen > changed ? seen - changed : TimeSpan.Zero, generation, steps);
+                return (Since(seen), generation, steps);
             }
 
             var got = clock.Elapsed;
@@ -357,8 +357,9 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
             steps.SlowestGetMs = Math.Max(steps.SlowestGetMs, (clock.Elapsed - got).TotalMilliseconds);
             if (status?.ObservedGeneration >= generation)
             {
-                var watched = watch.ObservedAt(name, generation);
-                return (watched is { } at && at - changed < clock.Elapsed ? (at > changed ? at - changed : TimeSpan.Zero) : clock.Elapsed, generation, steps);
+                // The watch may have seen it while this GET was on its way.
+                var took = watch.ObservedAt(name, generation) is { } at && Since(at) < clock.Elapsed ? Since(at) : clock.Elapsed;
+                return (took, generation, steps);
             }
 
             var paused = clock.Elapsed;
@@ -367,6 +368,9 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         }
 
         return (clock.Elapsed, generation, steps);
+
+        // The watch stamps an event when it arrives, which can be before the update's answer did.
+        TimeSpan Since(DateTime at) => at > changed ? at - changed : TimeSpan.Zero;
     }
 
     /// <summary>How a probe's wait went: its GETs, the slowest of them, and the slowest of the 5 ms pauses between.</summary>
