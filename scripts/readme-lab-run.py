@@ -26,7 +26,7 @@ first = next(i for i, line in enumerate(lines) if line.startswith("LeakOperator 
 output = "\n".join(line for line in lines[first:] if not line.startswith("JSON report:"))
 peak = {key: max(point["readings"][key] for point in report["timeline"])
         for key in ("activeTimers", "openSockets", "httpClientOpenConnections", "gcHeapBytes")}
-rates = {s["leakType"]: s["ratePerSecond"] for s in report["scenarios"]}
+rates = {s["leakType"]: s["ratePerSecond"] for s in report["subjects"]}
 block = f"""<!-- lab-run:start (scripts/readme-lab-run.py writes this from a real run; `make figures`) -->
 A real run on a {report["processors"]}-core machine with {report["runtime"]}, using the defaults (rates: memory
 {rates["memory"]:g} MiB/s, task {rates["task"]:g} loops/s, http-conn {rates["http-conn"]:g} connections/s):

@@ -74,18 +74,14 @@ public sealed class LeakGuard : IDisposable, IAsyncDisposable
     public LeakFindings FindLeaks()
     {
         var clock = Stopwatch.StartNew();
-        int backoff = 1;
-        while (true)
+        for (int backoff = 1; ; backoff = NextBackoff(backoff))
         {
-            var findings = Compare(LeakSnapshot.Take(Checks), clock.Elapsed);
-            if (findings.IsEmpty || clock.Elapsed >= _options.SettleTimeout)
+            if (Settled(clock) is { } findings)
             {
-                LastVerificationTook = clock.Elapsed;
                 return findings;
             }
 
             Thread.Sleep(backoff);
-            backoff = Math.Min(backoff * 2, MaxBackoffMilliseconds);
         }
     }
 
@@ -93,18 +89,14 @@ public sealed class LeakGuard : IDisposable, IAsyncDisposable
     public async Task<LeakFindings> FindLeaksAsync(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        int backoff = 1;
-        while (true)
+        for (int backoff = 1; ; backoff = NextBackoff(backoff))
         {
-            var findings = Compare(LeakSnapshot.Take(Checks), clock.Elapsed);
-            if (findings.IsEmpty || clock.Elapsed >= _options.SettleTimeout)
+            if (Settled(clock) is { } findings)
             {
-                LastVerificationTook = clock.Elapsed;
                 return findings;
             }
 
             await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
-            backoff = Math.Min(backoff * 2, MaxBackoffMilliseconds);
         }
     }
 
@@ -115,6 +107,21 @@ public sealed class LeakGuard : IDisposable, IAsyncDisposable
 
     /// <inheritdoc cref="Dispose"/>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static int NextBackoff(int backoff) => Math.Min(backoff * 2, MaxBackoffMilliseconds);
+
+    /// <summary>The findings once there are none or the settle time is up; null while it is worth waiting.</summary>
+    private LeakFindings? Settled(Stopwatch clock)
+    {
+        var findings = Compare(LeakSnapshot.Take(Checks), clock.Elapsed);
+        if (!findings.IsEmpty && clock.Elapsed < _options.SettleTimeout)
+        {
+            return null;
+        }
+
+        LastVerificationTook = clock.Elapsed;
+        return findings;
+    }
 
     private LeakFindings Compare(LeakSnapshot now, TimeSpan settled)
     {

@@ -1,8 +1,8 @@
 namespace LeakOperator.Leaks;
 
 /// <summary>
-/// One variant (leaky or safe) of one leak type. An <see cref="Injection.Injection"/> drives it; it takes every unit
-/// it creates from its <see cref="Injection.UnitLedger"/> first, so caps hold whatever it is asked for.
+/// One variant (leaky or safe) of one leak type. An <see cref="Injections.Injection"/> drives it; it takes every unit
+/// it creates from its <see cref="Injections.UnitLedger"/> first, so caps hold whatever it is asked for.
 /// </summary>
 public interface ILeak
 {

@@ -1,23 +1,22 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace LeakOperator.Leaks;
 
 /// <summary>The names of leak types and modes as users write them (CLI, CRD, metrics labels).</summary>
 public static class LeakNames
 {
-    public static IReadOnlyList<LeakType> AllTypes { get; } = [LeakType.Memory, LeakType.Task, LeakType.HttpConn];
+    public static WireNames<LeakType> Types { get; } = new(
+        (LeakType.Memory, "memory"),
+        (LeakType.Task, "task"),
+        (LeakType.HttpConn, "http-conn"));
 
-    public static IReadOnlyList<LeakMode> AllModes { get; } = [LeakMode.Leaky, LeakMode.Safe];
+    public static WireNames<LeakMode> Modes { get; } = new((LeakMode.Leaky, "leaky"), (LeakMode.Safe, "safe"));
 
-    public static string ToWire(this LeakType type) => type switch
-    {
-        LeakType.Memory => "memory",
-        LeakType.Task => "task",
-        LeakType.HttpConn => "http-conn",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
-    };
+    public static IReadOnlyList<LeakType> AllTypes => Types.Values;
 
-    public static string ToWire(this LeakMode mode) => mode == LeakMode.Leaky ? "leaky" : "safe";
+    public static IReadOnlyList<LeakMode> AllModes => Modes.Values;
+
+    public static string ToWire(this LeakType type) => Types.Of(type);
+
+    public static string ToWire(this LeakMode mode) => Modes.Of(mode);
 
     /// <summary>The unit a leak type is counted in, for people.</summary>
     public static string UnitName(this LeakType type) => type switch
@@ -28,15 +27,4 @@ public static class LeakNames
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 
-    public static bool TryParseType(string? text, [NotNullWhen(true)] out LeakType? type)
-    {
-        type = AllTypes.Cast<LeakType?>().FirstOrDefault(t => string.Equals(t!.Value.ToWire(), text, StringComparison.Ordinal));
-        return type is not null;
-    }
-
-    public static bool TryParseMode(string? text, [NotNullWhen(true)] out LeakMode? mode)
-    {
-        mode = AllModes.Cast<LeakMode?>().FirstOrDefault(m => string.Equals(m!.Value.ToWire(), text, StringComparison.Ordinal));
-        return mode is not null;
-    }
 }

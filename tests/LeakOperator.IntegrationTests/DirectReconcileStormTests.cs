@@ -123,15 +123,19 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         // Probes at a fixed pace through the storm: a measurement, not a wait for a condition.
         var latencies = new List<double>();
         var slow = new List<(DateTime Started, double Ms, DateTime? Watched, ProbeSteps Steps)>();
+        using var stalls = new StallMeter();
         for (int i = 0; i < probes; i++)
         {
             var pace = Task.Delay(probeEvery);
             var started = DateTime.Now;
+            long startedAt = Stopwatch.GetTimestamp();
+            var gcPaused = GC.GetTotalPauseDuration();
             var (took, generation, steps) = await ProbeAsync(objects, watch, ns, Bystander);
             double ms = took.TotalMilliseconds;
             latencies.Add(ms);
             if (ms > SlowProbeMs)
             {
+                steps.Stalls = stalls.Between(startedAt, Stopwatch.GetTimestamp(), GC.GetTotalPauseDuration() - gcPaused);
                 slow.Add((started, ms, watch.ObservedAt(Bystander, generation), steps));
             }
 
@@ -294,6 +298,9 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
             // Many quick GETs that kept reading the old generation: the status was written late. One GET (or one
             // 5 ms pause) as long as the probe: this test's own client or thread pool stood still, not the operator.
             output.WriteLine($"safe: slow probe's GETs: {steps.Gets}, the slowest {steps.SlowestGetMs:0} ms, the slowest pause {steps.SlowestPauseMs:0} ms");
+            // A process thread that woke late: the whole test process paused (GC or the machine); only the pool late:
+            // its thread pool starved.
+            output.WriteLine($"safe: this test process meanwhile: {steps.Stalls}");
             // The watch's time tells a late write (it saw the status late too) from a late read by the probe's GET.
             output.WriteLine($"safe: slow probe's status seen by the test's watch at {watched:HH:mm:ss.fff}");
             string from = started.AddMilliseconds(-200).ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
@@ -381,6 +388,9 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         public double SlowestGetMs { get; set; }
 
         public double SlowestPauseMs { get; set; }
+
+        /// <summary>Whether this test process stood still meanwhile, and how (see <see cref="StallMeter"/>).</summary>
+        public string Stalls { get; set; } = "";
     }
 
     /// <summary>The goals against this run's figures, each beside the write-up's, said met or not.</summary>

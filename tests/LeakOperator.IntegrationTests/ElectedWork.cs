@@ -1,7 +1,8 @@
 using LeakOperator.Controller.Election;
-using LeakOperator.Controller.Metrics;
+using LeakOperator.Controller.Instrumentation;
 using LeakOperator.IntegrationTests.ControlPlane;
 using Microsoft.Extensions.Logging.Abstractions;
+using Prometheus;
 
 namespace LeakOperator.IntegrationTests;
 
@@ -22,7 +23,7 @@ internal sealed class ElectedWork(ControlPlaneFixture fixture, string lease, str
             RenewDeadline = renewDeadline ?? TimeSpan.FromMilliseconds(600),
             RetryPeriod = TimeSpan.FromMilliseconds(100),
         },
-        new ControllerMetrics(Prometheus.Metrics.NewCustomRegistry(), "leakoperator"),
+        new ControllerMetrics(Metrics.NewCustomRegistry(), "leakoperator"),
         NullLogger.Instance);
 
     private int _terms;

@@ -67,10 +67,11 @@ public sealed class FaultTests(ControlPlaneFixture fixture)
             CancellationToken.None);
 
         Assert.Equal(1, conflicts);
+        Assert.True(written.Written);
         var final = (await objects.GetAsync(ns, "contested"))!;
         Assert.Equal(7, final.Status!.LeakedUnits);
         Assert.Equal(LeakTestPhases.Pending, final.Status.Phase);
-        Assert.Equal(written!.Metadata.ResourceVersion, final.Metadata.ResourceVersion);
+        Assert.Equal(written.Latest!.Metadata.ResourceVersion, final.Metadata.ResourceVersion);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using k8s;
 using k8s.Models;
 using LeakOperator.Controller.Election;
-using LeakOperator.Controller.Metrics;
+using LeakOperator.Controller.Instrumentation;
 using LeakOperator.IntegrationTests.ControlPlane;
 using LeakOperator.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,6 +1,6 @@
 using k8s;
 using LeakOperator.Controller.Election;
-using LeakOperator.Controller.Metrics;
+using LeakOperator.Controller.Instrumentation;
 using LeakOperator.Controller.Resources;
 using LeakOperator.Controller.Watching;
 using LeakOperator.Diagnostics;

@@ -78,7 +78,7 @@ public sealed class StartupBenchmarkTests(ControlPlaneFixture fixture, ITestOutp
             output.WriteLine($"    steady {request,-34} {count / steady.TotalSeconds,6:0.0}/s");
         }
 
-        output.WriteLine($"  then, all injecting: {refreshRate,5:0.0} status writes/s over {steady.TotalSeconds:0} s (paced to {StatusPacing.DefaultRefreshesPerSecond:0}/s; unpaced would be one per LeakTest every {LeakTestReconciler.InjectingRefresh.TotalSeconds:0} s)");
+        output.WriteLine($"  then, all injecting: {refreshRate,5:0.0} status writes/s over {steady.TotalSeconds:0} s (paced to {StatusPacing.DefaultRefreshesPerSecond:0}/s; unpaced would be one per LeakTest every {StatusPacing.InjectingRefresh.TotalSeconds:0} s)");
 
         Assert.Empty(observation.Pending);
         Assert.True(refreshRate <= StatusPacing.DefaultRefreshesPerSecond * 1.5, $"status refreshes should be paced to {StatusPacing.DefaultRefreshesPerSecond}/s operator-wide, saw {refreshRate:0.0}/s");

@@ -1,5 +1,5 @@
 using LeakOperator.Diagnostics;
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 using LeakOperator.TestSupport;
 
 namespace LeakOperator.Leaks.Tests;

@@ -1,4 +1,4 @@
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 using LeakOperator.Leaks.Tasks.Patterns;
 using LeakOperator.TestSupport;
 
@@ -18,7 +18,7 @@ public sealed class DirectReconcileStormTests
     {
         var factory = new InjectionFactory(new LeakBudget(new LeakBudgetLimits(MemoryMiB: 64, TimerLoops: 10_000, Connections: 10)));
         var spec = InjectionSpec.Default(LeakType.Task, LeakMode.Leaky) with { TaskPattern = TaskPattern.ReconcileStormDirect, MaxUnits = Cap, TickInterval = TimeSpan.FromMilliseconds(50) };
-        LeakOperator.Leaks.Injection.Injection? injection = null;
+        Injection? injection = null;
         long direct = 0;
         var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         injection = factory.Create(new LeakOwner("test", "storm"), spec, reconcileAgain: () => { }, reconcileDirectly: async cancellationToken =>

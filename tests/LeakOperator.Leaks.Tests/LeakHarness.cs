@@ -1,4 +1,4 @@
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 using LeakOperator.Leaks.Tasks.Patterns;
 
 namespace LeakOperator.Leaks.Tests;

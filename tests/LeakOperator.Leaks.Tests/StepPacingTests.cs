@@ -1,4 +1,4 @@
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 using LeakOperator.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
@@ -15,7 +15,7 @@ public sealed class StepPacingTests
     [InlineData(0.1, 2000)]
     [InlineData(0, 2000)]
     public void A_slow_injection_steps_about_once_per_unit_within_bounds(double ratePerSecond, int milliseconds) =>
-        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), LeakOperator.Leaks.Injection.Injection.StepIntervalFor(ratePerSecond));
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), Injection.StepIntervalFor(ratePerSecond));
 
     [Fact]
     public async Task The_last_step_of_a_slow_injection_lands_on_the_end_of_its_duration()

@@ -1,4 +1,5 @@
 using LeakOperator.Diagnostics;
+using LeakOperator.Leaks.Injections;
 using LeakOperator.Leaks.Tasks.Patterns;
 using LeakOperator.TestSupport;
 
@@ -16,10 +17,10 @@ public sealed class TaskPatternTests
     public static TheoryData<TaskPattern, string?, double> Patterns => new()
     {
         // pattern, the evidence that shows the failure (null: the live units are the evidence), share of attempts that must fail
-        { TaskPattern.LostStop, LostStopScenario.StopsReportedSuccess, 0.9 },
+        { TaskPattern.LostStop, LostStopPattern.StopsReportedSuccess, 0.9 },
         { TaskPattern.EarlyReturn, null, 0.9 },
-        { TaskPattern.DoubleStop, DoubleStopScenario.DoubleCleanups, 0.05 },
-        { TaskPattern.TickAfterStop, TickAfterStopScenario.TicksAfterStop, 0.5 },
+        { TaskPattern.DoubleStop, DoubleStopPattern.DoubleCleanups, 0.05 },
+        { TaskPattern.TickAfterStop, TickAfterStopPattern.TicksAfterStop, 0.5 },
         { TaskPattern.CancelWithoutDispose, null, 0.9 },
     };
 
@@ -65,7 +66,7 @@ public sealed class TaskPatternTests
             Assert.Equal(0, harness.Leak.MeasureLive());
             Assert.Equal(0, harness.Ledger.Held);
             Assert.Equal(attempts, harness.Ledger.Released);
-            if (failureEvidence is not null && failureEvidence != LostStopScenario.StopsReportedSuccess)
+            if (failureEvidence is not null && failureEvidence != LostStopPattern.StopsReportedSuccess)
             {
                 Assert.Equal(0, evidence[failureEvidence]);
             }
@@ -81,9 +82,9 @@ public sealed class TaskPatternTests
         await safe.Leak.StepAsync(5, CancellationToken.None);
 
         // Five loops at a 20 ms period: hundreds of ticks after their "successful" Stop within seconds.
-        await Eventually.True(() => leaky.Leak.Evidence()[LostStopScenario.TicksAfterStop] >= 100, () => $"ticks after Stop: {leaky.Leak.Evidence()[LostStopScenario.TicksAfterStop]}");
-        Assert.Equal(5, safe.Leak.Evidence()[LostStopScenario.StopsReportedSuccess]);
-        Assert.Equal(0, safe.Leak.Evidence()[LostStopScenario.TicksAfterStop]);
+        await Eventually.True(() => leaky.Leak.Evidence()[LostStopPattern.TicksAfterStop] >= 100, () => $"ticks after Stop: {leaky.Leak.Evidence()[LostStopPattern.TicksAfterStop]}");
+        Assert.Equal(5, safe.Leak.Evidence()[LostStopPattern.StopsReportedSuccess]);
+        Assert.Equal(0, safe.Leak.Evidence()[LostStopPattern.TicksAfterStop]);
     }
 
     [Fact]
@@ -100,7 +101,7 @@ public sealed class TaskPatternTests
         long afterRelease = Timer.ActiveCount - before;
 
         // Other timers of the process come and go meanwhile: a margin of a few either way.
-        Assert.Equal(200, harness.Leak.Evidence()[CancelWithoutDisposeScenario.LoopsEnded]);
+        Assert.Equal(200, harness.Leak.Evidence()[CancelWithoutDisposePattern.LoopsEnded]);
         Assert.InRange(held, 190, 215);
         Assert.InRange(afterRelease, -5, 5);
     }
@@ -108,7 +109,7 @@ public sealed class TaskPatternTests
     [Fact]
     public void A_pattern_other_than_unstopped_is_refused_for_other_leak_types()
     {
-        var spec = Injection.InjectionSpec.Default(LeakType.Memory, LeakMode.Leaky) with { TaskPattern = TaskPattern.LostStop };
+        var spec = InjectionSpec.Default(LeakType.Memory, LeakMode.Leaky) with { TaskPattern = TaskPattern.LostStop };
 
         Assert.Contains("task pattern lost-stop applies only to leakType task", spec.Validate());
     }

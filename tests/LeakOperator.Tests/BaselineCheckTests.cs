@@ -1,6 +1,6 @@
 using LeakOperator.Lab;
 using LeakOperator.Leaks;
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 using LeakOperator.Leaks.Readings;
 
 namespace LeakOperator.Tests;

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
 using LeakOperator.Leaks;
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 using LeakOperator.Leaks.Tasks.Patterns;
 using LeakOperator.Operator.Api;
 using LeakOperator.TestSupport;

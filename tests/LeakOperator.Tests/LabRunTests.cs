@@ -37,7 +37,7 @@ public sealed partial class LabRunTests
         Assert.DoesNotContain("   at ", lab.Stdout + lab.Stderr, StringComparison.Ordinal);
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         Assert.Equal($"SIG{signal}", report.RootElement.GetProperty("stoppedBy").GetString());
-        var leaky = report.RootElement.GetProperty("scenarios").EnumerateArray().Single(s => s.GetProperty("mode").GetString() == "leaky");
+        var leaky = report.RootElement.GetProperty("subjects").EnumerateArray().Single(s => s.GetProperty("mode").GetString() == "leaky");
         Assert.True(leaky.GetProperty("endUnits").GetDouble() > 20, $"the report covers the run so far: {leaky}");
         Assert.Equal(0, leaky.GetProperty("unitsHeldAfterRelease").GetInt64());
         Assert.Contains("<svg ", await File.ReadAllTextAsync(html), StringComparison.Ordinal);
@@ -85,7 +85,7 @@ public sealed partial class LabRunTests
 
         Assert.Equal(0, await lab.ExitCodeAsync(TimeSpan.FromSeconds(120)));
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
-        var scenarios = report.RootElement.GetProperty("scenarios").EnumerateArray().ToList();
+        var scenarios = report.RootElement.GetProperty("subjects").EnumerateArray().ToList();
         Assert.Equal(6, scenarios.Count);
         foreach (var scenario in scenarios)
         {
@@ -157,7 +157,7 @@ public sealed partial class LabRunTests
 
         Assert.Equal(0, await lab.ExitCodeAsync(TimeSpan.FromSeconds(120)));
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
-        var results = report.RootElement.GetProperty("scenarios").EnumerateArray().ToDictionary(s => s.GetProperty("mode").GetString()!);
+        var results = report.RootElement.GetProperty("subjects").EnumerateArray().ToDictionary(s => s.GetProperty("mode").GetString()!);
         var leaky = results["leaky"];
         var safe = results["safe"];
         Assert.True(leaky.GetProperty("verdict").GetString() == "Leaking", $"{scenario} leaky: {leaky}");

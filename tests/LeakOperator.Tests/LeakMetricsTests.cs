@@ -1,6 +1,6 @@
+using LeakOperator.Instrumentation;
 using LeakOperator.Leaks;
-using LeakOperator.Leaks.Injection;
-using LeakOperator.Metrics;
+using LeakOperator.Leaks.Injections;
 using LeakOperator.TestSupport;
 using Prometheus;
 
@@ -11,7 +11,7 @@ public sealed class LeakMetricsTests
     [Fact]
     public async Task Injections_are_published_while_they_live_and_removed_when_they_go()
     {
-        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var registry = Metrics.NewCustomRegistry();
         var inventory = new InjectionInventory();
         _ = new LeakMetrics(registry, inventory);
         var factory = new InjectionFactory(new LeakBudget(new LeakBudgetLimits()));
@@ -25,8 +25,7 @@ public sealed class LeakMetricsTests
         Assert.Contains("leakoperator_injected_units_total{leak_type=\"memory\",mode=\"leaky\",namespace=\"team-a\",name=\"mem-1\"}", live, StringComparison.Ordinal);
         Assert.Contains("leakoperator_gc_heap_bytes", live, StringComparison.Ordinal);
 
-        inventory.TryRemove(injection.Owner, out _);
-        await injection.DisposeAsync();
+        Assert.NotNull(await inventory.ReleaseAsync(injection.Owner));
         string after = await Scrape(registry);
         Assert.DoesNotContain("name=\"mem-1\"", after, StringComparison.Ordinal);
     }

@@ -116,7 +116,7 @@ public sealed class RunCommandLineTests
     {
         var pacing = new StatusPacing(20);
 
-        Assert.Equal(TimeSpan.FromSeconds(refreshSeconds), pacing.RefreshInterval(LeakTestReconciler.InjectingRefresh, injections));
-        Assert.Equal(TimeSpan.FromSeconds(writeSeconds), pacing.MinWriteInterval(LeakTestReconciler.MinStatusWriteInterval, injections));
+        Assert.Equal(TimeSpan.FromSeconds(refreshSeconds), pacing.RefreshInterval(StatusPacing.InjectingRefresh, injections));
+        Assert.Equal(TimeSpan.FromSeconds(writeSeconds), pacing.MinWriteInterval(StatusPacing.MinStatusWriteInterval, injections));
     }
 }

@@ -1,5 +1,5 @@
 using k8s;
-using LeakOperator.Controller.Metrics;
+using LeakOperator.Controller.Instrumentation;
 using Microsoft.Extensions.Logging;
 
 namespace LeakOperator.Controller.Election;

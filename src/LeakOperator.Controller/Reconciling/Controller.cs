@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using k8s;
 using k8s.Models;
-using LeakOperator.Controller.Metrics;
+using LeakOperator.Controller.Instrumentation;
 using LeakOperator.Controller.Queue;
 using LeakOperator.Controller.Resources;
 using LeakOperator.Controller.Watching;
@@ -151,7 +151,7 @@ public sealed partial class Controller<T>
 
         if (!HasFinalizer(obj))
         {
-            var updated = await WriteAsync(obj, AddFinalizer, cancellationToken).ConfigureAwait(false);
+            var updated = (await WriteAsync(obj, AddFinalizer, cancellationToken).ConfigureAwait(false)).Latest;
             if (updated is null)
             {
                 return ReconcileResult.Done;
@@ -177,7 +177,7 @@ public sealed partial class Controller<T>
         return true;
     }
 
-    private Task<T?> WriteAsync(T obj, Func<T, bool> change, CancellationToken cancellationToken) =>
+    private Task<ConflictRetry.Outcome<T>> WriteAsync(T obj, Func<T, bool> change, CancellationToken cancellationToken) =>
         ConflictRetry.WriteAsync(_client, obj, change, _client.ReplaceAsync, () => _metrics.StatusConflict(_options.Name), cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Controller {Controller} starting with {Workers} workers")]

@@ -1,5 +1,5 @@
 using LeakOperator.Diagnostics;
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 
 namespace LeakOperator.Leaks.Http;
 

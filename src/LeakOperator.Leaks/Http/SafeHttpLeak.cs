@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using LeakOperator.Diagnostics;
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 
 namespace LeakOperator.Leaks.Http;
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using LeakOperator.Diagnostics;
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 using LeakOperator.Leaks.Tracking;
 
 namespace LeakOperator.Leaks.Memory;

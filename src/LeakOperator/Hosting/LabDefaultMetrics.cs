@@ -18,7 +18,7 @@ internal static class LabDefaultMetrics
 {
     /// <summary>Call before the first scrape (prometheus-net ignores it afterwards).</summary>
     public static void WithoutTimerOwningAdapters() =>
-        Prometheus.Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions
+        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions
         {
             SuppressProcessMetrics = false,
             SuppressDebugMetrics = false,

@@ -1,5 +1,5 @@
 using LeakOperator.Leaks;
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 using LeakOperator.Leaks.Readings;
 
 namespace LeakOperator.Hosting;

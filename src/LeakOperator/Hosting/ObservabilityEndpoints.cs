@@ -1,6 +1,6 @@
 using LeakOperator.Diagnostics;
-using LeakOperator.Leaks.Injection;
-using LeakOperator.Metrics;
+using LeakOperator.Instrumentation;
+using LeakOperator.Leaks.Injections;
 using Prometheus;
 
 namespace LeakOperator.Hosting;
@@ -16,7 +16,7 @@ internal static class ObservabilityEndpoints
     /// <param name="debugTimers">Also serve /debug/timers (the timer dump): always in the lab, opt-in for the operator.</param>
     public static void Map(WebApplication app, InjectionInventory inventory, Func<(bool Ready, string Detail)> readiness, bool debugTimers = false)
     {
-        _ = new LeakMetrics(Prometheus.Metrics.DefaultRegistry, inventory);
+        _ = new LeakMetrics(Metrics.DefaultRegistry, inventory);
         app.MapMetrics("/metrics");
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/debug/leaks", () => Results.Json(LeakReport.Build(inventory, TimeProvider.System), EndpointJson.Default.LeakReportBody));

@@ -1,7 +1,7 @@
 using LeakOperator.CommandLine;
 using LeakOperator.Hosting;
 using LeakOperator.Lab.Html;
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 using LeakOperator.Leaks.Tasks.Patterns;
 using Spectre.Console;
 

@@ -15,7 +15,7 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
     private TimeSpan? _lastPlain;
 
     /// <summary>Runs <paramref name="run"/>, showing its samples as they come.</summary>
-    public async Task<LabReport> ShowWhileRunningAsync(Func<Action<TimeSpan, IReadOnlyList<LabScenario>, RuntimeReadings>, Task<LabReport>> run)
+    public async Task<LabReport> ShowWhileRunningAsync(Func<Action<TimeSpan, IReadOnlyList<LabSubject>, RuntimeReadings>, Task<LabReport>> run)
     {
         if (!console.Profile.Capabilities.Interactive)
         {
@@ -27,9 +27,9 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
             .AutoClear(false)
             .StartAsync(async live =>
             {
-                report = await run((elapsed, scenarios, readings) =>
+                report = await run((elapsed, subjects, readings) =>
                 {
-                    live.UpdateTarget(LiveView(elapsed, scenarios, readings));
+                    live.UpdateTarget(LiveView(elapsed, subjects, readings));
                     live.Refresh();
                 }).ConfigureAwait(false);
             }).ConfigureAwait(false);
@@ -46,7 +46,7 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
         string title = options.Scenario is { } scenario ? $"Leaky against safe: {scenario.ToWire()}" : "Leaky against safe";
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(title)}[/]");
         table.AddColumns("Leak", "Mode", "Start", "End", "Growth/min", "Verdict", "Unit", "Evidence");
-        foreach (var s in report.Scenarios)
+        foreach (var s in report.Subjects)
         {
             table.AddRow(
                 Markup.Escape(s.LeakType),
@@ -65,13 +65,13 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
         console.MarkupLine($"After release and a full GC: {verdict}");
         var (before, after) = (report.Baseline, report.AfterRelease);
         console.MarkupLine(CultureInfo.InvariantCulture, $"  timers {after.ActiveTimers} (baseline {before.ActiveTimers}) · sockets {after.OpenSockets} (baseline {before.OpenSockets}, +{after.ServingSockets} serving /metrics) · HTTP connections {after.HttpClientOpenConnections} (baseline {before.HttpClientOpenConnections}) · GC heap {Mib(after.GcHeapBytes)} (baseline {Mib(before.GcHeapBytes)})");
-        foreach (var capped in report.Scenarios.Where(s => s.CapReason is not null))
+        foreach (var capped in report.Subjects.Where(s => s.CapReason is not null))
         {
             console.MarkupLine($"[yellow]{Markup.Escape(capped.LeakType)} {Markup.Escape(capped.Mode)}: cap engaged ({Markup.Escape(capped.CapReason!)})[/]");
         }
     }
 
-    private void PrintPlain(TimeSpan elapsed, IReadOnlyList<LabScenario> scenarios, RuntimeReadings readings)
+    private void PrintPlain(TimeSpan elapsed, IReadOnlyList<LabSubject> subjects, RuntimeReadings readings)
     {
         // Always print the runner's last sample.
         if (_lastPlain is { } last && elapsed - last < s_plainEvery && !options.IsLastSample(elapsed))
@@ -80,17 +80,17 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
         }
 
         _lastPlain = elapsed;
-        var units = string.Join("  ", scenarios.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Type.ToWire()}/{s.Mode.ToWire()}={s.LatestUnits:0}")));
+        var units = string.Join("  ", subjects.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Type.ToWire()}/{s.Mode.ToWire()}={s.LatestUnits:0}")));
         // Plain text, not Spectre's: a progress line in a log must not be wrapped or styled.
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{elapsed.TotalSeconds,4:0}s/{options.Duration.TotalSeconds:0}s] {units}  timers={readings.ActiveTimers} sockets={readings.OpenSockets} heap={Mib(readings.GcHeapBytes)}"));
     }
 
-    private Rows LiveView(TimeSpan elapsed, IReadOnlyList<LabScenario> scenarios, RuntimeReadings readings)
+    private Rows LiveView(TimeSpan elapsed, IReadOnlyList<LabSubject> subjects, RuntimeReadings readings)
     {
         double done = Math.Clamp(elapsed / options.Duration, 0, 1);
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumns("Leak", "Mode", "Units now", "Growth/min", "Trend", "Unit");
-        foreach (var s in scenarios)
+        foreach (var s in subjects)
         {
             var (slope, verdict) = s.Judge();
             table.AddRow(

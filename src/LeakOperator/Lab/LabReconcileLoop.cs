@@ -1,6 +1,6 @@
 using LeakOperator.Controller.Queue;
 using LeakOperator.Leaks;
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 
 namespace LeakOperator.Lab;
 

@@ -13,7 +13,7 @@ internal sealed record LabReport(
     RuntimeReadings End,
     RuntimeReadings AfterRelease,
     BaselineCheck AfterReleaseCheck,
-    IReadOnlyList<LabScenarioResult> Scenarios,
+    IReadOnlyList<LabSubjectResult> Subjects,
     IReadOnlyList<LabTimelinePoint> Timeline)
 {
     /// <summary>What was raced, for titles: the leak types ("memory, task, http-conn") or the scenario.</summary>
@@ -24,7 +24,7 @@ internal sealed record LabReport(
 }
 
 /// <summary>One leak type in one mode, from start to end of the run.</summary>
-internal sealed record LabScenarioResult(
+internal sealed record LabSubjectResult(
     string LeakType,
     string Mode,
     string Pattern,

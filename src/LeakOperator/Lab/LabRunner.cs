@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using LeakOperator.Diagnostics;
 using LeakOperator.Leaks;
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 using LeakOperator.Leaks.Readings;
 using LeakOperator.Leaks.Tasks.Patterns;
 
@@ -35,13 +35,13 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
     /// Runs the lab; <paramref name="onSample"/> is called after every sample with the elapsed time. Cancelling ends the
     /// injection early: everything is released and the report covers what was sampled.
     /// </summary>
-    public async Task<LabReport> RunAsync(LabOptions options, Action<TimeSpan, IReadOnlyList<LabScenario>, RuntimeReadings>? onSample, CancellationToken cancellationToken)
+    public async Task<LabReport> RunAsync(LabOptions options, Action<TimeSpan, IReadOnlyList<LabSubject>, RuntimeReadings>? onSample, CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
         FullGc.Collect();
         var baseline = RuntimeReadings.Take(servingPort);
         await using var reconciles = new LabReconcileLoop();
-        var scenarios = StartScenarios(options, reconciles);
+        var subjects = StartSubjects(options, reconciles);
         var timeline = new List<LabTimelinePoint>();
         long start = time.GetTimestamp();
         RuntimeReadings end = baseline;
@@ -51,8 +51,8 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
             while (true)
             {
                 var elapsed = time.GetElapsedTime(start);
-                end = Sample(scenarios, elapsed, timeline);
-                onSample?.Invoke(elapsed, scenarios, end);
+                end = Sample(subjects, elapsed, timeline);
+                onSample?.Invoke(elapsed, subjects, end);
                 if (options.IsLastSample(elapsed) || !await sampler.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
                 {
                     break;
@@ -63,12 +63,12 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
         {
             // Stopped early (Ctrl-C, SIGTERM): one last sample at the moment of stopping, then released and reported as usual.
             var elapsed = time.GetElapsedTime(start);
-            end = Sample(scenarios, elapsed, timeline);
-            onSample?.Invoke(elapsed, scenarios, end);
+            end = Sample(subjects, elapsed, timeline);
+            onSample?.Invoke(elapsed, subjects, end);
         }
         finally
         {
-            await ReleaseAllAsync(scenarios).ConfigureAwait(false);
+            await ReleaseAllAsync(subjects).ConfigureAwait(false);
         }
 
         var (afterRelease, check) = await SettleAsync(baseline).ConfigureAwait(false);
@@ -81,7 +81,7 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
             end,
             afterRelease,
             check,
-            [.. scenarios.Select(s => Summarize(s, end))],
+            [.. subjects.Select(s => Summarize(s, end))],
             timeline);
     }
 
@@ -104,9 +104,9 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
         }
     }
 
-    private List<LabScenario> StartScenarios(LabOptions options, LabReconcileLoop reconciles)
+    private List<LabSubject> StartSubjects(LabOptions options, LabReconcileLoop reconciles)
     {
-        var scenarios = new List<LabScenario>();
+        var subjects = new List<LabSubject>();
         foreach (var type in options.Leaks)
         {
             foreach (var mode in LeakNames.AllModes)
@@ -129,26 +129,26 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
                     throw new InvalidOperationException($"{injection.Owner} is already running");
                 }
 
-                scenarios.Add(new LabScenario(injection));
+                subjects.Add(new LabSubject(injection));
             }
         }
 
-        foreach (var scenario in scenarios)
+        foreach (var subject in subjects)
         {
-            scenario.Injection.Start();
-            reconciles.Track(scenario.Injection);
+            subject.Injection.Start();
+            reconciles.Track(subject.Injection);
         }
 
-        return scenarios;
+        return subjects;
     }
 
-    private RuntimeReadings Sample(List<LabScenario> scenarios, TimeSpan elapsed, List<LabTimelinePoint> timeline)
+    private RuntimeReadings Sample(List<LabSubject> subjects, TimeSpan elapsed, List<LabTimelinePoint> timeline)
     {
         FullGc.Collect();
         double seconds = Math.Round(elapsed.TotalSeconds, 2);
-        foreach (var scenario in scenarios)
+        foreach (var subject in subjects)
         {
-            scenario.Record(seconds);
+            subject.Record(seconds);
         }
 
         var readings = RuntimeReadings.Take(servingPort);
@@ -156,37 +156,31 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
         return readings;
     }
 
-    private async Task ReleaseAllAsync(List<LabScenario> scenarios)
-    {
-        await Task.WhenAll(scenarios.Select(s => s.Injection.ReleaseAsync())).ConfigureAwait(false);
-        foreach (var scenario in scenarios)
-        {
-            inventory.TryRemove(scenario.Injection.Owner, out _);
-        }
-    }
+    private async Task ReleaseAllAsync(List<LabSubject> subjects) =>
+        await Task.WhenAll(subjects.Select(s => inventory.ReleaseAsync(s.Injection.Owner))).ConfigureAwait(false);
 
-    private static LabScenarioResult Summarize(LabScenario scenario, RuntimeReadings end)
+    private static LabSubjectResult Summarize(LabSubject subject, RuntimeReadings end)
     {
-        var (slope, verdict) = scenario.Judge();
-        var injection = scenario.Injection;
+        var (slope, verdict) = subject.Judge();
+        var injection = subject.Injection;
         Debug.Assert(injection.Phase == InjectionPhase.Completed, "the lab releases every injection before summarizing");
-        return new LabScenarioResult(
-            scenario.Type.ToWire(),
-            scenario.Mode.ToWire(),
+        return new LabSubjectResult(
+            subject.Type.ToWire(),
+            subject.Mode.ToWire(),
             injection.Pattern,
             injection.Spec.UnitName(),
             injection.Spec.RatePerSecond,
             injection.Spec.MaxUnits,
-            scenario.Samples[0].Units,
-            scenario.Samples[^1].Units,
+            subject.Samples[0].Units,
+            subject.Samples[^1].Units,
             Math.Round(slope, 1),
             verdict,
             injection.Ledger.Injected,
             injection.Ledger.Released,
             injection.Ledger.Held,
             injection.Ledger.CapReason,
-            scenario.LatestEvidence,
+            subject.LatestEvidence,
             end,
-            scenario.Samples);
+            subject.Samples);
     }
 }

@@ -1,5 +1,5 @@
 using LeakOperator.Leaks;
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 using LeakOperator.Leaks.Tasks.Patterns;
 using LeakOperator.Operator.Api;
 
@@ -13,17 +13,17 @@ public static class SpecTranslation
 
     public static (InjectionSpec? Spec, Problem? Problem) Translate(LeakTestSpec spec)
     {
-        if (!LeakNames.TryParseType(spec.LeakType, out var type))
+        if (!LeakNames.Types.TryParse(spec.LeakType, out var type))
         {
-            return (null, new("UnknownLeakType", $"spec.leakType '{spec.LeakType}' is not one of memory, task, http-conn"));
+            return (null, new("UnknownLeakType", $"spec.leakType '{spec.LeakType}' is not one of {LeakNames.Types.OneOf}"));
         }
 
         var mode = LeakMode.Leaky;
         if (spec.Mode is not null)
         {
-            if (!LeakNames.TryParseMode(spec.Mode, out var parsed))
+            if (!LeakNames.Modes.TryParse(spec.Mode, out var parsed))
             {
-                return (null, new("UnknownMode", $"spec.mode '{spec.Mode}' is not one of leaky, safe"));
+                return (null, new("UnknownMode", $"spec.mode '{spec.Mode}' is not one of {LeakNames.Modes.OneOf}"));
             }
 
             mode = parsed.Value;
@@ -45,9 +45,9 @@ public static class SpecTranslation
 
             if (task.Pattern is not null)
             {
-                if (!TaskPatternNames.TryParse(task.Pattern, out var parsed))
+                if (!TaskPatternNames.Names.TryParse(task.Pattern, out var parsed))
                 {
-                    return (null, new("UnknownTaskPattern", $"spec.task.pattern '{task.Pattern}' is not one of {string.Join(", ", TaskPatternNames.All.Select(p => p.ToWire()))}"));
+                    return (null, new("UnknownTaskPattern", $"spec.task.pattern '{task.Pattern}' is not one of {TaskPatternNames.Names.OneOf}"));
                 }
 
                 pattern = parsed.Value;

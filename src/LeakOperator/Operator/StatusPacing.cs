@@ -1,3 +1,5 @@
+using LeakOperator.Leaks.Injections;
+
 namespace LeakOperator.Operator;
 
 /// <summary>
@@ -18,6 +20,18 @@ public sealed class StatusPacing(double refreshesPerSecond)
     /// </summary>
     private const double WriteShareOfRefresh = 0.8;
 
+    /// <summary>How often status is refreshed while a test injects (longer when many inject).</summary>
+    public static readonly TimeSpan InjectingRefresh = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often status is refreshed while a leaky test holds what it leaked (longer when many inject).</summary>
+    public static readonly TimeSpan HoldingRefresh = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Numbers-only writes of one LeakTest are at least this far apart (longer when many inject): a storm of reconciles
+    /// must not become a storm of writes and watch events.
+    /// </summary>
+    public static readonly TimeSpan MinStatusWriteInterval = TimeSpan.FromSeconds(1);
+
     public double RefreshesPerSecond { get; } = refreshesPerSecond > 0
         ? refreshesPerSecond
         : throw new ArgumentOutOfRangeException(nameof(refreshesPerSecond), refreshesPerSecond, "must be positive");
@@ -27,6 +41,15 @@ public sealed class StatusPacing(double refreshesPerSecond)
     /// within <see cref="RefreshesPerSecond"/>; never less than <paramref name="floor"/>.
     /// </summary>
     public TimeSpan RefreshInterval(TimeSpan floor, int injections) => Max(floor, Spread(injections));
+
+    /// <summary>When a LeakTest whose injection is in <paramref name="phase"/> is refreshed next; null once nothing
+    /// changes any more.</summary>
+    public TimeSpan? RefreshAfter(InjectionPhase phase, int injections) => phase switch
+    {
+        InjectionPhase.Injecting or InjectionPhase.Pending => RefreshInterval(InjectingRefresh, injections),
+        InjectionPhase.Holding => RefreshInterval(HoldingRefresh, injections),
+        _ => null,
+    };
 
     /// <summary>The least time between two numbers-only writes of one LeakTest; never less than <paramref name="floor"/>.</summary>
     public TimeSpan MinWriteInterval(TimeSpan floor, int injections) => Max(floor, Spread(injections) * WriteShareOfRefresh);

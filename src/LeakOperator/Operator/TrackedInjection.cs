@@ -1,30 +1,30 @@
 using LeakOperator.Leaks.Analysis;
-using LeakOperator.Leaks.Injection;
-using LeakOperator.Timing;
+using LeakOperator.Leaks.Injections;
 
 namespace LeakOperator.Operator;
 
 /// <summary>
 /// An injection the operator runs for one generation of one LeakTest, and the growth seen while it injected:
-/// sampled every second by a SafeTicker that closes with it, independent of how often reconciles run.
+/// sampled every second by the <see cref="SharedSampler"/> until it is disposed, independent of how often reconciles
+/// run.
 /// </summary>
-internal sealed class TrackedInjection : IAsyncDisposable
+internal sealed class TrackedInjection : IDisposable
 {
     public static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(1);
 
     private readonly List<UnitSample> _samples = [];
     private readonly Lock _gate = new();
-    private readonly SafeTicker _sampler;
+    private readonly IDisposable _sampling;
     private readonly TimeProvider _time;
     private long _lastStatusWrite;
 
-    public TrackedInjection(Injection injection, long generation, string uid, TimeProvider time)
+    public TrackedInjection(Injection injection, long generation, string uid, SharedSampler sampler, TimeProvider time)
     {
         Injection = injection;
         Generation = generation;
         Uid = uid;
         _time = time;
-        _sampler = new SafeTicker(SampleInterval, static state => ((TrackedInjection)state!).Sample(), this, time);
+        _sampling = sampler.Join(Sample);
     }
 
     public Injection Injection { get; }
@@ -42,11 +42,8 @@ internal sealed class TrackedInjection : IAsyncDisposable
 
     public void StatusWritten() => Interlocked.Exchange(ref _lastStatusWrite, _time.GetTimestamp());
 
-    public async ValueTask DisposeAsync()
-    {
-        _sampler.Dispose();
-        await Injection.DisposeAsync().ConfigureAwait(false);
-    }
+    /// <summary>Stops sampling; the injection itself is released through the inventory (see InjectionTracker).</summary>
+    public void Dispose() => _sampling.Dispose();
 
     /// <summary>Records a reading while injecting; afterwards the verdict is frozen at what the injection showed.</summary>
     private void Sample()
@@ -63,7 +60,26 @@ internal sealed class TrackedInjection : IAsyncDisposable
         }
     }
 
-    public (double UnitsPerMinute, Verdict? Verdict) Judge()
+    /// <summary>Everything the status shows of this injection, read now.</summary>
+    public InjectionReading Read()
+    {
+        var (slope, verdict) = Judge();
+        return new InjectionReading(
+            Injection.Phase,
+            Injection.Spec,
+            Injection.MeasureLive(),
+            Injection.Ledger.Injected,
+            Injection.Ledger.Released,
+            slope,
+            verdict,
+            Injection.StartedAt,
+            Injection.InjectionEndedAt,
+            Injection.Pattern,
+            Injection.Evidence(),
+            Injection.Ledger.CapReason);
+    }
+
+    private (double UnitsPerMinute, Verdict? Verdict) Judge()
     {
         lock (_gate)
         {

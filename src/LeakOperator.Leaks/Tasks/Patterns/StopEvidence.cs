@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace LeakOperator.Leaks.Tasks.Patterns;
 
-/// <summary>Named counters a stop scenario reports (ticks after stop, double cleanups); thread-safe.</summary>
+/// <summary>Named counters a stop pattern reports (ticks after stop, double cleanups); thread-safe.</summary>
 internal sealed class StopEvidence
 {
     private readonly ConcurrentDictionary<string, long> _counters = new(StringComparer.Ordinal);
@@ -23,6 +23,6 @@ internal sealed class StopEvidence
 
     public long this[string name] => _counters.GetValueOrDefault(name);
 
-    /// <summary>Every counter, in the order the scenario named them (reports read better that way).</summary>
+    /// <summary>Every counter, in the order the pattern named them (reports read better that way).</summary>
     public Dictionary<string, double> Snapshot() => _order.ToDictionary(name => name, name => (double)this[name], StringComparer.Ordinal);
 }

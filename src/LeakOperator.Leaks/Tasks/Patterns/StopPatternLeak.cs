@@ -1,9 +1,9 @@
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 
 namespace LeakOperator.Leaks.Tasks.Patterns;
 
 /// <summary>
-/// A task leak made of repeated "start a ticker, then stop it" attempts of one <see cref="IStopScenario"/>: leaky
+/// A task leak made of repeated "start a ticker, then stop it" attempts of one <see cref="StopPattern"/>: leaky
 /// mode stops the naive way and holds whatever each failed stop left behind; safe mode stops the SafeTicker way and
 /// holds nothing. Each attempt is one unit, taken from the ledger first.
 /// </summary>
@@ -15,23 +15,23 @@ internal sealed class StopPatternLeak : ILeak
     private const int MaxConcurrentAttempts = 8;
 
     private readonly UnitLedger _ledger;
-    private readonly IStopScenario _scenario;
+    private readonly StopPattern _stopPattern;
     private readonly TimeSpan _tickInterval;
     private readonly StopEvidence _evidence;
     private readonly List<StopAttempt> _held = [];
     private readonly Lock _gate = new();
     private readonly LeakMode _mode;
 
-    public StopPatternLeak(UnitLedger ledger, LeakMode mode, IStopScenario scenario, TimeSpan tickInterval)
+    public StopPatternLeak(UnitLedger ledger, LeakMode mode, StopPattern stopPattern, TimeSpan tickInterval)
     {
         _ledger = ledger;
         _mode = mode;
-        _scenario = scenario;
+        _stopPattern = stopPattern;
         _tickInterval = tickInterval;
-        _evidence = new StopEvidence([Attempts, .. scenario.EvidenceNames]);
+        _evidence = new StopEvidence([Attempts, .. stopPattern.EvidenceNames]);
     }
 
-    public string Pattern => $"{_scenario.Pattern.ToWire()}-{(_mode == LeakMode.Leaky ? "naive" : "safe-ticker")}";
+    public string Pattern => $"{_stopPattern.Pattern.ToWire()}-{(_mode == LeakMode.Leaky ? "naive" : "safe-ticker")}";
 
     public async ValueTask StepAsync(int units, CancellationToken cancellationToken)
     {
@@ -43,8 +43,8 @@ internal sealed class StopPatternLeak : ILeak
             await Parallel.ForAsync(0, granted, options, async (_, token) =>
             {
                 var attempt = _mode == LeakMode.Leaky
-                    ? await _scenario.RunLeakyAsync(_tickInterval, _evidence, token).ConfigureAwait(false)
-                    : await _scenario.RunSafeAsync(_tickInterval, _evidence, token).ConfigureAwait(false);
+                    ? await _stopPattern.RunLeakyAsync(_tickInterval, _evidence, token).ConfigureAwait(false)
+                    : await _stopPattern.RunSafeAsync(_tickInterval, _evidence, token).ConfigureAwait(false);
                 _evidence.Add(Attempts);
                 if (attempt.Leaked)
                 {

@@ -1,11 +1,19 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace LeakOperator.Leaks.Tasks.Patterns;
 
 /// <summary>Task patterns as users write them (CRD <c>spec.task.pattern</c>, <c>lab --scenario</c>, metrics labels).</summary>
 public static class TaskPatternNames
 {
-    public static IReadOnlyList<TaskPattern> All { get; } = Enum.GetValues<TaskPattern>();
+    public static WireNames<TaskPattern> Names { get; } = new(
+        (TaskPattern.Unstopped, "unstopped"),
+        (TaskPattern.LostStop, "lost-stop"),
+        (TaskPattern.EarlyReturn, "early-return"),
+        (TaskPattern.DoubleStop, "double-stop"),
+        (TaskPattern.TickAfterStop, "tick-after-stop"),
+        (TaskPattern.CancelWithoutDispose, "cancel-without-dispose"),
+        (TaskPattern.ReconcileStorm, "reconcile-storm"),
+        (TaskPattern.ReconcileStormDirect, "reconcile-storm-direct"));
+
+    public static IReadOnlyList<TaskPattern> All => Names.Values;
 
     /// <summary>The patterns that need a host that reconciles (a controller), not just the rate driver.</summary>
     public static bool NeedsReconciles(this TaskPattern pattern) => pattern is TaskPattern.ReconcileStorm or TaskPattern.ReconcileStormDirect;
@@ -13,18 +21,7 @@ public static class TaskPatternNames
     /// <summary>The pattern whose ticks call the host's reconcile directly, outside its work queue.</summary>
     public static bool NeedsDirectReconciles(this TaskPattern pattern) => pattern == TaskPattern.ReconcileStormDirect;
 
-    public static string ToWire(this TaskPattern pattern) => pattern switch
-    {
-        TaskPattern.Unstopped => "unstopped",
-        TaskPattern.LostStop => "lost-stop",
-        TaskPattern.EarlyReturn => "early-return",
-        TaskPattern.DoubleStop => "double-stop",
-        TaskPattern.TickAfterStop => "tick-after-stop",
-        TaskPattern.CancelWithoutDispose => "cancel-without-dispose",
-        TaskPattern.ReconcileStorm => "reconcile-storm",
-        TaskPattern.ReconcileStormDirect => "reconcile-storm-direct",
-        _ => throw new ArgumentOutOfRangeException(nameof(pattern), pattern, null),
-    };
+    public static string ToWire(this TaskPattern pattern) => Names.Of(pattern);
 
     /// <summary>What one leaked unit of this pattern is, for people.</summary>
     public static string UnitName(this TaskPattern pattern) => pattern switch
@@ -40,9 +37,4 @@ public static class TaskPatternNames
         _ => throw new ArgumentOutOfRangeException(nameof(pattern), pattern, null),
     };
 
-    public static bool TryParse(string? text, [NotNullWhen(true)] out TaskPattern? pattern)
-    {
-        pattern = All.Cast<TaskPattern?>().FirstOrDefault(p => string.Equals(p!.Value.ToWire(), text, StringComparison.Ordinal));
-        return pattern is not null;
-    }
 }

@@ -37,7 +37,7 @@ internal static class LabHtml
         }
 
         AppendVerdicts(html, report);
-        foreach (var leak in report.Scenarios.GroupBy(s => s.LeakType))
+        foreach (var leak in report.Subjects.GroupBy(s => s.LeakType))
         {
             AppendLeakChart(html, [.. leak]);
         }
@@ -51,14 +51,14 @@ internal static class LabHtml
     private static void AppendVerdicts(StringBuilder html, LabReport report)
     {
         html.Append("<table class=\"verdicts\"><tr><th>Leak</th><th>Mode</th><th>Pattern</th><th>Start</th><th>End</th><th>Growth/min</th><th>Verdict</th><th>Unit</th><th>Evidence</th></tr>");
-        foreach (var s in report.Scenarios)
+        foreach (var s in report.Subjects)
         {
             string evidence = string.Join(" ", s.Evidence.Select(e => $"{e.Key}={Number(e.Value)}"));
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(s.LeakType)}</td><td class=\"{Encode(s.Mode)}-text\">{Encode(s.Mode)}</td><td>{Encode(s.Pattern)}</td><td>{Number(s.StartUnits)}</td><td>{Number(s.EndUnits)}</td><td>{Number(s.UnitsPerMinute)}</td><td class=\"{s.Verdict}\">{s.Verdict}</td><td>{Encode(s.Unit)}</td><td class=\"evidence\">{Encode(evidence)}</td></tr>");
         }
 
         html.Append("</table>");
-        var capped = report.Scenarios.Where(s => s.CapReason is not null).ToList();
+        var capped = report.Subjects.Where(s => s.CapReason is not null).ToList();
         if (capped.Count > 0)
         {
             html.Append("<ul class=\"notes\">");
@@ -71,11 +71,11 @@ internal static class LabHtml
         }
     }
 
-    private static void AppendLeakChart(StringBuilder html, IReadOnlyList<LabScenarioResult> sides)
+    private static void AppendLeakChart(StringBuilder html, IReadOnlyList<LabSubjectResult> sides)
     {
         string unit = sides[0].Unit;
         double leakyTop = sides.Where(s => s.Mode == "leaky").SelectMany(s => s.Samples).Select(p => p.Units).DefaultIfEmpty(0).Max();
-        bool RightAxis(LabScenarioResult s) =>
+        bool RightAxis(LabSubjectResult s) =>
             s.Mode != "leaky" && s.Samples.Max(p => p.Units) is var top && top > 0 && top < leakyTop * RightAxisBelow;
 
         html.Append(CultureInfo.InvariantCulture, $"<section class=\"leak\"><h2>{Encode(sides[0].LeakType)} <small>{Encode(unit)}</small></h2><ul class=\"legend\">");

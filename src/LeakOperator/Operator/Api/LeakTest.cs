@@ -17,6 +17,10 @@ public sealed class LeakTest : IKubernetesObject<V1ObjectMeta>, ISpec<LeakTestSp
     /// <summary>Set to "true" to make the operator release everything the test holds now and inject nothing more.</summary>
     public const string ForceReleaseAnnotation = "leakoperator.dev/force-release";
 
+    /// <summary>Whether <see cref="ForceReleaseAnnotation"/> asks for everything to be released.</summary>
+    [JsonIgnore]
+    public bool ForceReleaseRequested => Metadata.Annotations?.TryGetValue(ForceReleaseAnnotation, out var value) == true && value == "true";
+
     public static ResourceDefinition Definition { get; } = new(Group, Version, Plural, KindName);
 
     [JsonPropertyName("apiVersion")]

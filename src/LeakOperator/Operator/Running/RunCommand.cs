@@ -1,11 +1,12 @@
 using k8s;
 using LeakOperator.Controller.Election;
-using LeakOperator.Controller.Metrics;
+using LeakOperator.Controller.Instrumentation;
 using LeakOperator.Controller.Reconciling;
 using LeakOperator.Controller.Resources;
 using LeakOperator.Hosting;
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 using LeakOperator.Operator.Api;
+using Prometheus;
 
 namespace LeakOperator.Operator.Running;
 
@@ -91,22 +92,32 @@ internal static class RunCommand
                 : new Kubernetes(configuration.Result.Config!, timing, new BufferedResponses());
         });
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => new ControllerMetrics(Prometheus.Metrics.DefaultRegistry, MetricsPrefix));
+        services.AddSingleton(_ => new ControllerMetrics(Metrics.DefaultRegistry, MetricsPrefix));
         services.AddSingleton<InjectionInventory>();
         services.AddSingleton(_ => new InjectionFactory(new LeakBudget(options.Budget)));
         services.AddSingleton(sp => new CustomResourceClient<LeakTest>(sp.GetRequiredService<IKubernetes>(), LeakTest.Definition, fieldManager: Component));
         services.AddSingleton(sp => new EventRecorder(sp.GetRequiredService<IKubernetes>(), Component, options.Identity, sp.GetRequiredService<ILogger<EventRecorder>>()));
         services.AddSingleton<ReconcileRequests>();
-        services.AddSingleton(sp => new LeakTestReconciler(
-            sp.GetRequiredService<CustomResourceClient<LeakTest>>(),
+        services.AddSingleton(_ => new StatusPacing(options.StatusRefreshesPerSecond));
+        services.AddSingleton(sp => new InjectionTracker(
             sp.GetRequiredService<InjectionFactory>(),
             sp.GetRequiredService<InjectionInventory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<InjectionTracker>>()));
+        services.AddSingleton(sp => new StatusWriter(
+            sp.GetRequiredService<CustomResourceClient<LeakTest>>(),
+            sp.GetRequiredService<StatusPacing>(),
+            sp.GetRequiredService<ControllerMetrics>(),
+            Component));
+        services.AddSingleton(sp => new LeakTestReconciler(
+            sp.GetRequiredService<CustomResourceClient<LeakTest>>(),
+            sp.GetRequiredService<InjectionTracker>(),
+            sp.GetRequiredService<StatusWriter>(),
             sp.GetRequiredService<EventRecorder>(),
-            () => sp.GetRequiredService<ControllerMetrics>().StatusConflict(Component),
-            sp.GetRequiredService<ILogger<LeakTestReconciler>>(),
             sp.GetRequiredService<ReconcileRequests>(),
-            new StatusPacing(options.StatusRefreshesPerSecond),
-            directReconciled: result => sp.GetRequiredService<ControllerMetrics>().DirectReconciled(Component, result)));
+            sp.GetRequiredService<StatusPacing>(),
+            sp.GetRequiredService<TimeProvider>(),
+            result => sp.GetRequiredService<ControllerMetrics>().DirectReconciled(Component, result)));
         services.AddSingleton(sp => new Controller<LeakTest>(
             sp.GetRequiredService<CustomResourceClient<LeakTest>>(),
             sp.GetRequiredService<LeakTestReconciler>(),

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using LeakOperator.CommandLine;
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 
 namespace LeakOperator.Operator.Running;
 

@@ -1,4 +1,4 @@
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 
 namespace LeakOperator.Operator.Running;
 

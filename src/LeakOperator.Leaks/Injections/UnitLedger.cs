@@ -1,4 +1,4 @@
-namespace LeakOperator.Leaks.Injection;
+namespace LeakOperator.Leaks.Injections;
 
 /// <summary>
 /// One injection's account of units: a leak takes units here before it creates anything and gives them back when it

@@ -8,15 +8,11 @@ namespace LeakOperator.Leaks.Tasks.Patterns;
 /// Naive: the loop ends, but the timer its owner still holds stays scheduled in the runtime's timer queue.
 /// Safe: the ticker is bound to the owner's lifetime token; cancelling it closes the ticker and its timer.
 /// </summary>
-internal sealed class CancelWithoutDisposeScenario : IStopScenario
+internal sealed class CancelWithoutDisposePattern() : StopPattern(TaskPattern.CancelWithoutDispose, LoopsEnded)
 {
     public const string LoopsEnded = "loopsEnded";
 
-    public TaskPattern Pattern => TaskPattern.CancelWithoutDispose;
-
-    public IReadOnlyList<string> EvidenceNames { get; } = [LoopsEnded];
-
-    public async Task<StopAttempt> RunLeakyAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
+    public override async Task<StopAttempt> RunLeakyAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
     {
         var naive = new CancelWithoutDispose(period);
         naive.Cancel();
@@ -27,7 +23,7 @@ internal sealed class CancelWithoutDisposeScenario : IStopScenario
         return new StopAttempt(static () => true, naive.Timer.Dispose);
     }
 
-    public async Task<StopAttempt> RunSafeAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
+    public override async Task<StopAttempt> RunSafeAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
     {
         using var owner = new CancellationTokenSource();
         var ticker = new SafeTicker(period, static _ => { }, lifetime: owner.Token);

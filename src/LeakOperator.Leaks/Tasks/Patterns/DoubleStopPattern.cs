@@ -8,23 +8,19 @@ namespace LeakOperator.Leaks.Tasks.Patterns;
 /// Naive: a plain flag is checked, then set; both threads pass the check and cleanup runs twice.
 /// Safe: closing is one compare-and-swap, so cleanup runs exactly once whoever calls it.
 /// </summary>
-internal sealed class DoubleStopScenario : IStopScenario
+internal sealed class DoubleStopPattern() : StopPattern(TaskPattern.DoubleStop, ConcurrentStops, DoubleCleanups)
 {
     public const string DoubleCleanups = "doubleCleanups";
     public const string ConcurrentStops = "concurrentStops";
 
-    public TaskPattern Pattern => TaskPattern.DoubleStop;
-
-    public IReadOnlyList<string> EvidenceNames { get; } = [ConcurrentStops, DoubleCleanups];
-
-    public async Task<StopAttempt> RunLeakyAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
+    public override async Task<StopAttempt> RunLeakyAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
     {
         var ticker = new DoubleStopTicker(period);
         await StopFromTwoThreadsAsync(ticker.Stop).ConfigureAwait(false);
         return Judge(ticker.Cleanups, evidence);
     }
 
-    public async Task<StopAttempt> RunSafeAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
+    public override async Task<StopAttempt> RunSafeAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
     {
         int cleanups = 0;
         var ticker = new SafeTicker(period, static _ => { }, onClosed: () => Interlocked.Increment(ref cleanups));

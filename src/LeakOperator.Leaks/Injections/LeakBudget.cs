@@ -1,4 +1,4 @@
-namespace LeakOperator.Leaks.Injection;
+namespace LeakOperator.Leaks.Injections;
 
 /// <summary>Operator-wide ceilings per leak type, that no combination of injections can exceed.</summary>
 public sealed record LeakBudgetLimits(long MemoryMiB = 1024, long TimerLoops = 20_000, long Connections = 500)

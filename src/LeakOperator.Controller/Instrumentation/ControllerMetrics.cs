@@ -2,7 +2,7 @@ using LeakOperator.Controller.Queue;
 using LeakOperator.Controller.Watching;
 using Prometheus;
 
-namespace LeakOperator.Controller.Metrics;
+namespace LeakOperator.Controller.Instrumentation;
 
 /// <summary>
 /// Controller metrics under controller-runtime's names, so existing dashboards and alerts apply as they are,
@@ -30,7 +30,7 @@ public sealed class ControllerMetrics : IWorkQueueObserver, IWatchObserver
     /// name, since the runtime has none. controller-runtime's and client-go's metrics keep their fixed names.</param>
     public ControllerMetrics(CollectorRegistry registry, string prefix)
     {
-        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        var factory = Metrics.WithCustomRegistry(registry);
         _reconciles = factory.CreateCounter("controller_runtime_reconcile_total", "Total number of reconciliations per controller.", "controller", "result");
         _reconcileErrors = factory.CreateCounter("controller_runtime_reconcile_errors_total", "Total number of reconciliation errors per controller.", "controller");
         _reconcileTime = factory.CreateHistogram("controller_runtime_reconcile_time_seconds", "Length of time per reconciliation per controller.", new HistogramConfiguration

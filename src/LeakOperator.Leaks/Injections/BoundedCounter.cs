@@ -1,4 +1,4 @@
-namespace LeakOperator.Leaks.Injection;
+namespace LeakOperator.Leaks.Injections;
 
 /// <summary>The one lock-free step both caps are built on: take up to what is wanted without passing a limit.</summary>
 internal static class BoundedCounter

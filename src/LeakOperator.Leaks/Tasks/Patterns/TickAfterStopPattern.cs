@@ -8,25 +8,21 @@ namespace LeakOperator.Leaks.Tasks.Patterns;
 /// Naive: Stop flips a flag and returns at once, so the handler's work lands after Stop returned.
 /// Safe: <see cref="SafeTicker.Stop"/> waits for the tick in flight, so nothing is handled after it returns.
 /// </summary>
-internal sealed class TickAfterStopScenario : IStopScenario
+internal sealed class TickAfterStopPattern() : StopPattern(TaskPattern.TickAfterStop, TicksAfterStop)
 {
     public const string TicksAfterStop = "ticksAfterStop";
 
     /// <summary>How long a Stop may take before the held tick is let go anyway (a correct Stop is waiting for it).</summary>
     private static readonly TimeSpan s_stopGrace = TimeSpan.FromMilliseconds(20);
 
-    public TaskPattern Pattern => TaskPattern.TickAfterStop;
-
-    public IReadOnlyList<string> EvidenceNames { get; } = [TicksAfterStop];
-
-    public async Task<StopAttempt> RunLeakyAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
+    public override async Task<StopAttempt> RunLeakyAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
     {
         var probe = new HeldTickProbe();
         using var ticker = new TickAfterStopTicker(period, probe.OnTick);
         return await probe.StopDuringTickAsync(ticker.Stop, period, evidence, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<StopAttempt> RunSafeAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
+    public override async Task<StopAttempt> RunSafeAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
     {
         var probe = new HeldTickProbe();
         using var ticker = new SafeTicker(period, _ => probe.OnTick());
@@ -53,7 +49,7 @@ internal sealed class TickAfterStopScenario : IStopScenario
         {
             try
             {
-                if (!await _hold.EnteredAsync(LostStopScenario.FirstTickTimeout(period), cancellationToken).ConfigureAwait(false))
+                if (!await _hold.EnteredAsync(LostStopPattern.FirstTickTimeout(period), cancellationToken).ConfigureAwait(false))
                 {
                     return StopAttempt.Clean;
                 }

@@ -1,4 +1,4 @@
-namespace LeakOperator.Leaks.Injection;
+namespace LeakOperator.Leaks.Injections;
 
 /// <summary>Where an injection is in its life; the LeakTest status phases map onto these.</summary>
 public enum InjectionPhase

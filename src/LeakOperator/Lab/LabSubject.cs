@@ -1,11 +1,14 @@
 using LeakOperator.Leaks;
 using LeakOperator.Leaks.Analysis;
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 
 namespace LeakOperator.Lab;
 
-/// <summary>One running injection of the lab and the readings taken of it so far.</summary>
-internal sealed class LabScenario(Injection injection)
+/// <summary>
+/// One subject of the lab: a running injection (one leak type, leaky or safe) and the readings taken of it so far.
+/// "Scenario" is kept for what <c>--scenario</c> picks: one of the write-up's patterns, raced as two subjects.
+/// </summary>
+internal sealed class LabSubject(Injection injection)
 {
     private readonly List<UnitSample> _samples = [];
 

@@ -1,9 +1,9 @@
 using LeakOperator.Leaks;
-using LeakOperator.Leaks.Injection;
+using LeakOperator.Leaks.Injections;
 using LeakOperator.Leaks.Readings;
 using Prometheus;
 
-namespace LeakOperator.Metrics;
+namespace LeakOperator.Instrumentation;
 
 /// <summary>
 /// Publishes the inventory and the runtime readings as Prometheus metrics, computed at scrape time so a scrape
@@ -36,7 +36,7 @@ public sealed class LeakMetrics
     public LeakMetrics(CollectorRegistry registry, InjectionInventory inventory)
     {
         _inventory = inventory;
-        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        var factory = Metrics.WithCustomRegistry(registry);
         _leaked = factory.CreateGauge("leakoperator_leaked_units", "Units an injection holds right now (MiB, timer loops or connections).", s_injectionLabels);
         _injected = factory.CreateCounter("leakoperator_injected_units_total", "Units an injection created.", s_injectionLabels);
         _released = factory.CreateCounter("leakoperator_released_units_total", "Units an injection gave back.", s_injectionLabels);

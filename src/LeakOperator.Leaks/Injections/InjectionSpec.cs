@@ -1,6 +1,6 @@
 using LeakOperator.Leaks.Tasks.Patterns;
 
-namespace LeakOperator.Leaks.Injection;
+namespace LeakOperator.Leaks.Injections;
 
 /// <summary>What to inject, how fast, for how long and up to what cap.</summary>
 /// <param name="RatePerSecond">Units per second the injection attempts.</param>
@@ -41,12 +41,12 @@ public sealed record InjectionSpec(
         var errors = new List<string>();
         if (!Enum.IsDefined(Type))
         {
-            errors.Add($"leakType {Type} is not one of memory, task, http-conn");
+            errors.Add($"leakType {Type} is not one of {LeakNames.Types.OneOf}");
         }
 
         if (!Enum.IsDefined(Mode))
         {
-            errors.Add($"mode {Mode} is not one of leaky, safe");
+            errors.Add($"mode {Mode} is not one of {LeakNames.Modes.OneOf}");
         }
 
         if (double.IsNaN(RatePerSecond) || RatePerSecond <= 0 || RatePerSecond > MaxRatePerSecond)
@@ -71,7 +71,7 @@ public sealed record InjectionSpec(
 
         if (!Enum.IsDefined(TaskPattern))
         {
-            errors.Add($"task pattern {TaskPattern} is not one of {string.Join(", ", TaskPatternNames.All.Select(p => p.ToWire()))}");
+            errors.Add($"task pattern {TaskPattern} is not one of {TaskPatternNames.Names.OneOf}");
         }
         else if (TaskPattern != TaskPattern.Unstopped && Type != LeakType.Task)
         {

@@ -7,15 +7,11 @@ namespace LeakOperator.Leaks.Tasks.Patterns;
 /// Naive: the failing branch returns before the Dispose on the last line, and the ticker runs on.
 /// Safe: the ticker is bound to the reconcile's lifetime and disposed on every way out.
 /// </summary>
-internal sealed class EarlyReturnScenario : IStopScenario
+internal sealed class EarlyReturnPattern() : StopPattern(TaskPattern.EarlyReturn, EarlyReturns)
 {
     public const string EarlyReturns = "earlyReturns";
 
-    public TaskPattern Pattern => TaskPattern.EarlyReturn;
-
-    public IReadOnlyList<string> EvidenceNames { get; } = [EarlyReturns];
-
-    public async Task<StopAttempt> RunLeakyAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
+    public override async Task<StopAttempt> RunLeakyAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
     {
         PeriodicTimer? ticker = null;
         Task loop = Task.CompletedTask;
@@ -24,7 +20,7 @@ internal sealed class EarlyReturnScenario : IStopScenario
         return new StopAttempt(() => !loop.IsCompleted, () => ticker!.Dispose());
     }
 
-    public async Task<StopAttempt> RunSafeAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
+    public override async Task<StopAttempt> RunSafeAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
     {
         await EarlyReturnOwner.ReconcileSafelyAsync(fail: true, period, cancellationToken).ConfigureAwait(false);
         evidence.Add(EarlyReturns);

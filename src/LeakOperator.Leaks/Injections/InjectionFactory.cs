@@ -5,7 +5,7 @@ using LeakOperator.Leaks.Tasks.Patterns;
 using LeakOperator.Leaks.Tasks.Storm;
 using LeakOperator.Timing;
 
-namespace LeakOperator.Leaks.Injection;
+namespace LeakOperator.Leaks.Injections;
 
 /// <summary>Builds injections: the one place that knows which variant implements which type and mode.</summary>
 public sealed class InjectionFactory(LeakBudget budget, TimeProvider? timeProvider = null)
@@ -57,7 +57,7 @@ public sealed class InjectionFactory(LeakBudget budget, TimeProvider? timeProvid
             (LeakType.Task, LeakMode.Safe) when spec.TaskPattern == TaskPattern.ReconcileStorm => new ReconcileStormLeak(new SafeTaskLeak(ledger, owner, spec.TickInterval, _time, Tickers, ownerLifetime, reconcileAgain)),
             (LeakType.Memory, LeakMode.Leaky) => new LeakyMemoryLeak(ledger),
             (LeakType.Memory, LeakMode.Safe) => new SafeMemoryLeak(ledger, UnitsPerStep(spec)),
-            (LeakType.Task, _) when spec.TaskPattern != TaskPattern.Unstopped => new StopPatternLeak(ledger, spec.Mode, StopScenarios.For(spec.TaskPattern), spec.TickInterval),
+            (LeakType.Task, _) when spec.TaskPattern != TaskPattern.Unstopped => new StopPatternLeak(ledger, spec.Mode, StopPattern.For(spec.TaskPattern), spec.TickInterval),
             (LeakType.Task, LeakMode.Leaky) => new LeakyTaskLeak(ledger, spec.TickInterval, _time),
             (LeakType.Task, LeakMode.Safe) => new SafeTaskLeak(ledger, owner, spec.TickInterval, _time, Tickers, ownerLifetime),
             (LeakType.HttpConn, LeakMode.Leaky) => new LeakyHttpLeak(ledger, owner, new LoopbackSink()),

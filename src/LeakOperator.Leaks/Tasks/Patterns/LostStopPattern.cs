@@ -8,16 +8,12 @@ namespace LeakOperator.Leaks.Tasks.Patterns;
 /// Naive: the stop signal finds nobody waiting and is dropped, Stop reports success, the loop runs on.
 /// Safe: <see cref="SafeTicker.Stop"/> is a state change, not a message, so nobody has to be listening.
 /// </summary>
-internal sealed class LostStopScenario : IStopScenario
+internal sealed class LostStopPattern() : StopPattern(TaskPattern.LostStop, StopsReportedSuccess, TicksAfterStop)
 {
     public const string StopsReportedSuccess = "stopsReportedSuccess";
     public const string TicksAfterStop = "ticksAfterStop";
 
-    public TaskPattern Pattern => TaskPattern.LostStop;
-
-    public IReadOnlyList<string> EvidenceNames { get; } = [StopsReportedSuccess, TicksAfterStop];
-
-    public async Task<StopAttempt> RunLeakyAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
+    public override async Task<StopAttempt> RunLeakyAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
     {
         var hold = new FirstTickHold();
         var stopped = new StopFlag();
@@ -52,7 +48,7 @@ internal sealed class LostStopScenario : IStopScenario
         return new StopAttempt(() => !ticker.Loop.IsCompleted, ticker.Kill);
     }
 
-    public async Task<StopAttempt> RunSafeAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
+    public override async Task<StopAttempt> RunSafeAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
     {
         var hold = new FirstTickHold();
         var stopped = new StopFlag();

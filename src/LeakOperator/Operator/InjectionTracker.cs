@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using LeakOperator.Leaks;
+using LeakOperator.Leaks.Injections;
+using Microsoft.Extensions.Logging;
+
+namespace LeakOperator.Operator;
+
+/// <summary>
+/// The injections this operator runs, one per LeakTest (owner), each with the generation and uid it was started for.
+/// It registers each in the <see cref="InjectionInventory"/> (what metrics and /debug read) as it starts it, and
+/// releases through it, so the two never disagree.
+/// </summary>
+internal sealed partial class InjectionTracker(InjectionFactory factory, InjectionInventory inventory, TimeProvider time, ILogger<InjectionTracker> logger)
+{
+    private readonly ConcurrentDictionary<LeakOwner, TrackedInjection> _tracked = new();
+    private readonly SharedSampler _sampler = new(TrackedInjection.SampleInterval, time);
+
+    /// <summary>The one sampling ticker every tracked injection shares (for tests).</summary>
+    internal SharedSampler Sampler => _sampler;
+
+    /// <summary>How many injections are tracked. ConcurrentDictionary.Count takes every lock: read it once per use.</summary>
+    public int Count => _tracked.Count;
+
+    public bool TryGet(LeakOwner owner, [NotNullWhen(true)] out TrackedInjection? tracked) => _tracked.TryGetValue(owner, out tracked);
+
+    /// <summary>Creates, registers and starts the owner's injection for one generation of its LeakTest.</summary>
+    /// <param name="reconcileAgain">Asks the controller for another reconcile of the owner (the queued storm).</param>
+    /// <param name="reconcileDirectly">Reconciles the owner outside the work queue (the direct storm), or null.</param>
+    public TrackedInjection Start(
+        LeakOwner owner,
+        InjectionSpec spec,
+        long generation,
+        string uid,
+        Action reconcileAgain,
+        Func<CancellationToken, Task>? reconcileDirectly)
+    {
+        var injection = factory.Create(owner, spec, reconcileAgain, reconcileDirectly);
+        if (!inventory.TryAdd(injection))
+        {
+            // Every start follows the owner's release (the controller reconciles one key at a time): a bug, made loud.
+            throw new InvalidOperationException($"{owner} already has an injection in the inventory");
+        }
+
+        var tracked = new TrackedInjection(injection, generation, uid, _sampler, time);
+        _tracked[owner] = tracked;
+        injection.Start();
+        LogStarted(logger, owner, spec.Type, spec.Mode, generation);
+        return tracked;
+    }
+
+    /// <summary>Gives back everything the owner's injection holds; returns how many units, or null if it had none.</summary>
+    public async Task<long?> ReleaseAsync(LeakOwner owner)
+    {
+        if (!_tracked.TryRemove(owner, out var tracked))
+        {
+            return null;
+        }
+
+        tracked.Dispose();
+        long held = await inventory.ReleaseAsync(owner).ConfigureAwait(false) ?? 0;
+        LogReleased(logger, owner, held);
+        return held;
+    }
+
+    /// <summary>Releases every injection (the operator stops, or loses its lease); returns how many there were.</summary>
+    public async Task<int> ReleaseAllAsync()
+    {
+        var owners = _tracked.Keys.ToList();
+        await Task.WhenAll(owners.Select(ReleaseAsync)).ConfigureAwait(false);
+        LogReleasedAll(logger, owners.Count);
+        return owners.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Injecting for {Owner}: {LeakType} {Mode} (generation {Generation})")]
+    private static partial void LogStarted(ILogger logger, LeakOwner owner, LeakType leakType, LeakMode mode, long generation);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released {Owner}: {Units} units")]
+    private static partial void LogReleased(ILogger logger, LeakOwner owner, long units);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released every injection ({Count})")]
+    private static partial void LogReleasedAll(ILogger logger, int count);
+}
