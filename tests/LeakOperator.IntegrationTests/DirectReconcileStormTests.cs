@@ -38,6 +38,13 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
     /// <summary>A safe probe this slow has what the operator logged around it printed (they take 5–50 ms).</summary>
     private const double SlowProbeMs = 300;
 
+    /// <summary>
+    /// A probe during which this test process stood still longer than this (a late OS thread, a starved pool, a GC
+    /// pause: <see cref="StallMeter"/>) is set aside: it timed this process, not the operator (one of 20 safe probes
+    /// read 674 ms that way while every operator PUT and reconcile took under 250 ms and /healthz under 10 ms).
+    /// </summary>
+    private const double StalledProbeMs = 200;
+
     /// <summary>The kubelet's default probe timeout (timeoutSeconds: 1), which the chart's liveness probe keeps.</summary>
     private const double LivenessTimeoutMs = 1000;
 
@@ -71,10 +78,11 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         Assert.InRange(leaky.LiveLoops, Objects * MaxUnitsPerTest * 0.9, Objects * MaxUnitsPerTest);
         Assert.True(leaky.DirectReconciles > leaky.QueuedReconciles, $"direct {leaky.DirectReconciles}, queued {leaky.QueuedReconciles}");
         Assert.True(leaky.StormPerEvent >= 10 * safe.StormPerEvent, $"reconciles per watch event: leaky {leaky.StormPerEvent:0.00}x, safe {safe.StormPerEvent:0.00}x");
-        // The storm slows an untouched object's reconcile: asserted on the medians. The p95 (the write-up's figure, the
-        // goal printed above) is the 19th of 20 probes, and two ~1 s answers in a safe run, which 7 of 22 runs had, put
-        // it above the leaky p95 (seen in CI: leaky 804 ms, safe 947 ms, medians 532 and 16). Their cause was this
-        // test's own GET (see ProbeAsync); probes now read the watch, and the p95 is asserted once runs show it holds.
+        // The storm slows an untouched object's reconcile, the write-up's figure: the issue's goal, p95 at least 10x.
+        // Once the p95 was the 19th of 20 probes whose slowest were this test's own (a GET, then a stall of this process):
+        // probes read the watch (ProbeAsync) and a probe during which this process stood still is set aside. Five runs
+        // since read 39x to 111x; the median is asserted too, as the figure the slow tail cannot move.
+        Assert.True(leaky.BystanderP95Ms >= 10 * safe.BystanderP95Ms, $"bystander p95: leaky {leaky.BystanderP95Ms:0} ms, safe {safe.BystanderP95Ms:0} ms");
         Assert.True(leaky.BystanderMedianMs > 5 * safe.BystanderMedianMs, $"bystander median: leaky {leaky.BystanderMedianMs:0} ms, safe {safe.BystanderMedianMs:0} ms");
 
         // The operator stays live through every run: the kubelet would restart a pod whose /healthz takes over 1 s.
@@ -122,6 +130,7 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
 
         // Probes at a fixed pace through the storm: a measurement, not a wait for a condition.
         var latencies = new List<double>();
+        var stalled = new List<string>();
         var slow = new List<(DateTime Started, double Ms, DateTime? Watched, ProbeSteps Steps)>();
         using var stalls = new StallMeter();
         for (int i = 0; i < probes; i++)
@@ -132,10 +141,23 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
             var gcPaused = GC.GetTotalPauseDuration();
             var (took, generation, steps) = await ProbeAsync(objects, watch, ns, Bystander);
             double ms = took.TotalMilliseconds;
-            latencies.Add(ms);
+            long endedAt = Stopwatch.GetTimestamp();
+            var gcPause = GC.GetTotalPauseDuration() - gcPaused;
+
+            // A probe during which this process itself stood still timed the test, not the operator: set aside, listed.
+            double stoodStill = stalls.StoodStillMs(startedAt, endedAt, gcPause);
+            if (stoodStill > StalledProbeMs)
+            {
+                stalled.Add($"{ms:0} ms ({stalls.Between(startedAt, endedAt, gcPause)})");
+            }
+            else
+            {
+                latencies.Add(ms);
+            }
+
             if (ms > SlowProbeMs)
             {
-                steps.Stalls = stalls.Between(startedAt, Stopwatch.GetTimestamp(), GC.GetTotalPauseDuration() - gcPaused);
+                steps.Stalls = stalls.Between(startedAt, endedAt, gcPause);
                 slow.Add((started, ms, watch.ObservedAt(Bystander, generation), steps));
             }
 
@@ -212,8 +234,11 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         double direct = after.Sum("leakoperator_direct_reconciles_total", Self) - before.Sum("leakoperator_direct_reconciles_total", Self);
         double conflicts = after.Sum("leakoperator_direct_reconciles_total", Self, "result=\"conflict\"") - before.Sum("leakoperator_direct_reconciles_total", Self, "result=\"conflict\"");
         double events = after.Sum("leakoperator_watch_events_total") - before.Sum("leakoperator_watch_events_total");
+        Assert.True(latencies.Count >= probes / 2, $"{stalled.Count} of {probes} probes set aside: this test process kept standing still ({string.Join("; ", stalled)})");
         latencies.Sort();
         output.WriteLine($"{mode}{(limiter is null ? "" : " limited")}: bystander probes (ms) {string.Join(' ', latencies.Select(l => l.ToString("0", CultureInfo.InvariantCulture)))}");
+        output.WriteLine($"{mode}{(limiter is null ? "" : " limited")}: probes set aside, this test process stood still over {StalledProbeMs} ms meanwhile: "
+            + (stalled.Count == 0 ? "none" : string.Join("; ", stalled)));
         output.WriteLine($"{mode}{(limiter is null ? "" : " limited")}: etcd {SlowDisk(etcdBefore, etcdAfter, "etcd_disk_wal_fsync_duration_seconds", "WAL fsyncs")}, "
             + SlowDisk(etcdBefore, etcdAfter, "etcd_disk_backend_commit_duration_seconds", "backend commits"));
 
@@ -248,7 +273,8 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
             ApiRequestsPerSecond: (queued + 2 * direct) / window.TotalSeconds,
             ThrottledRequests: after.Sum("leakoperator_client_throttled_requests_total") - before.Sum("leakoperator_client_throttled_requests_total"),
             ReleasedAfterDeleteSeconds: released,
-            Capped: statuses.Count(IsCapped));
+            Capped: statuses.Count(IsCapped),
+            ProbesSetAside: stalled.Count);
     }
 
     /// <summary>What a release that did not finish leaves to look at: the objects still there and the operator's last
@@ -419,7 +445,11 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         Row("live timer loops", r => r.LiveLoops.ToString("N0", CultureInfo.InvariantCulture), "3,246 vs 12 goroutines");
         Row("reconciles per watch event, of the storm tests", r => $"{r.StormPerEvent:0.00}x", "32.7x vs 1.00x");
         Row("reconciles per watch event, all (bystander included)", r => $"{r.PerEvent:0.00}x", "");
-        Row("bystander reconcile p95 (spec change to observedGeneration)", r => r.BystanderP95Ms >= s_probeTimeout.TotalMilliseconds ? $"> {s_probeTimeout.TotalSeconds:0} s" : $"{r.BystanderP95Ms:0} ms", "420 ms vs 18 ms (reconcile p95)");
+        Row(
+            "bystander reconcile p95 (spec change to observedGeneration)",
+            r => (r.BystanderP95Ms >= s_probeTimeout.TotalMilliseconds ? $"> {s_probeTimeout.TotalSeconds:0} s" : $"{r.BystanderP95Ms:0} ms")
+                + (r.ProbesSetAside > 0 ? $" ({r.ProbesSetAside} set aside: the test stalled)" : ""),
+            "420 ms vs 18 ms (reconcile p95)");
         Row("queued reconcile p95 (histogram)", r => $"{r.HistogramP95Ms:0.0} ms", "");
         Row("reconciles: queued + direct (of them, lost to a conflict)", r => $"{r.QueuedReconciles:N0} + {r.DirectReconciles:N0} ({r.DirectConflicts:N0})", "");
         Row("watch events", r => r.WatchEvents.ToString("N0", CultureInfo.InvariantCulture), "");
@@ -452,7 +482,8 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         double ApiRequestsPerSecond,
         double ThrottledRequests,
         double ReleasedAfterDeleteSeconds,
-        int Capped)
+        int Capped,
+        int ProbesSetAside)
     {
         public double PerEvent => WatchEvents == 0 ? double.NaN : (QueuedReconciles + DirectReconciles) / WatchEvents;
 

@@ -25,12 +25,24 @@ internal sealed class StallMeter : IDisposable
     }
 
     /// <summary>What happened in [from, to] (Stopwatch timestamps): the latest wake-up of each kind, and GC pauses.</summary>
-    public string Between(long from, long to, TimeSpan gcPause)
+    public string Between(long from, long to, TimeSpan gcPause) =>
+        $"process thread late {Worst(from, to, pool: false):0} ms, thread pool late {Worst(from, to, pool: true):0} ms, "
+        + $"GC paused {gcPause.TotalMilliseconds:0} ms, pool threads {ThreadPool.ThreadCount}";
+
+    /// <summary>The longest this process stood still in [from, to], either way, GC pauses included.</summary>
+    public double StoodStillMs(long from, long to, TimeSpan gcPause) =>
+        Math.Max(gcPause.TotalMilliseconds, Math.Max(Worst(from, to, pool: false), Worst(from, to, pool: true)));
+
+    private double Worst(long from, long to, bool pool)
     {
+        // A wake-up is stamped when it ends: one that ends up to a second after the window still overlapped it.
         lock (_gate)
         {
-            double Worst(bool pool) => _stalls.Where(s => s.Pool == pool && s.At >= from && s.At <= to + Stopwatch.Frequency).Select(s => s.LateMs).DefaultIfEmpty(0).Max();
-            return $"process thread late {Worst(false):0} ms, thread pool late {Worst(true):0} ms, GC paused {gcPause.TotalMilliseconds:0} ms, pool threads {ThreadPool.ThreadCount}";
+            return _stalls
+                .Where(s => s.Pool == pool && s.At >= from && s.At <= to + Stopwatch.Frequency)
+                .Select(s => s.LateMs)
+                .DefaultIfEmpty(0)
+                .Max();
         }
     }
 

@@ -15,6 +15,8 @@ public sealed class OperatorProcess : IAsyncDisposable
 
     private OperatorProcess(Process process)
     {
+        // Each of the two readers below holds a pool thread for the process's life (see ProcessReaderThreads).
+        ProcessReaderThreads.Reserve();
         _process = process;
         _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
         _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);

@@ -63,6 +63,8 @@ public sealed class ControlPlane : IAsyncDisposable
 
     public static async Task<ControlPlane> StartAsync()
     {
+        // etcd's and kube-apiserver's output readers hold pool threads for the whole run (see ProcessReaderThreads).
+        TestSupport.ProcessReaderThreads.Reserve();
         string assets = await FindAssetsAsync();
         string dir = Directory.CreateTempSubdirectory("leakoperator-envtest-").FullName;
         var plane = new ControlPlane(assets, dir);
