@@ -68,7 +68,9 @@ public sealed class CrdValidationTests(ControlPlaneFixture fixture)
     {
         var objects = new LeakTestObjects(fixture.Admin);
         await using var ns = await TestNamespace.CreateAsync(fixture, "crd");
-        var body = System.Text.Json.JsonDocument.Parse("""{"apiVersion":"leakoperator.dev/v1alpha1","kind":"LeakTest","metadata":{"name":"good"},"spec":{"leakType":"memory","color":"blue"}}""").RootElement;
+        var body = System.Text.Json.JsonDocument.Parse(
+            """{"apiVersion":"leakoperator.dev/v1alpha1","kind":"LeakTest","metadata":{"name":"good"},"spec":{"leakType":"memory","color":"blue"}}""")
+            .RootElement;
 
         await objects.CreateRawAsync(ns, body);
         var stored = await objects.GetAsync(ns, "good");

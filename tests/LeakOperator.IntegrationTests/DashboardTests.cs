@@ -29,7 +29,11 @@ public sealed class DashboardTests(ControlPlaneFixture fixture)
 
         // Opted in, the operator serves its timer dump, naming the leaky LeakTest's loops.
         var (dumpStatus, dump) = await op.GetAsync("/debug/timers");
-        Assert.True(dumpStatus == 200 && dump.StartsWith("timer dump: total ", StringComparison.Ordinal) && dump.Contains("@ LeakOperator.Leaks.Tasks.LeakyTaskLeak+TimerLoop.LoopAsync [PeriodicTimer", StringComparison.Ordinal), $"{dumpStatus}: {dump}");
+        Assert.True(
+            dumpStatus == 200
+                && dump.StartsWith("timer dump: total ", StringComparison.Ordinal)
+                && dump.Contains("@ LeakOperator.Leaks.Tasks.LeakyTaskLeak+TimerLoop.LoopAsync [PeriodicTimer", StringComparison.Ordinal),
+            $"{dumpStatus}: {dump}");
 
         var exported = await op.ScrapeAsync();
         foreach (var (panel, expr) in DashboardQueries.Panels(ns))

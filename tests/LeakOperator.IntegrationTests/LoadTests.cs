@@ -73,7 +73,10 @@ public sealed class LoadTests(ControlPlaneFixture fixture, ITestOutputHelper out
         // update (10 MiB over the stream) would cross this line.
         Assert.True(slope < 3, $"the safe operator's heap grew {slope:0.00} MiB/min under the update stream");
         string scrape = await op.ScrapeAsync();
-        Assert.Equal(Tests, scrape.Split('\n').Count(line => line.StartsWith("leakoperator_leaked_units{", StringComparison.Ordinal) && line.Contains($"namespace=\"{ns}\"", StringComparison.Ordinal)));
+        Assert.Equal(
+            Tests,
+            scrape.Split('\n').Count(line => line.StartsWith("leakoperator_leaked_units{", StringComparison.Ordinal)
+                && line.Contains($"namespace=\"{ns}\"", StringComparison.Ordinal)));
         Assert.Equal(200, (await op.GetAsync("/readyz")).Status);
     }
 

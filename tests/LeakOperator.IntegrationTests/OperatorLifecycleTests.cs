@@ -114,7 +114,15 @@ public sealed class OperatorLifecycleTests(ControlPlaneFixture fixture)
         await using var op = await RunningOperator.StartAsync(fixture, $"pat-{ns}", "--leader-elect", "false");
         foreach (var mode in new[] { "leaky", "safe" })
         {
-            await objects.CreateAsync(LeakTestObjects.New(ns, $"lost-stop-{mode}", new LeakTestSpec { LeakType = "task", Mode = mode, DurationSeconds = 8, RatePerSecond = 5, TickIntervalMilliseconds = 50, Task = new LeakTestTaskSpec { Pattern = "lost-stop" } }));
+            await objects.CreateAsync(LeakTestObjects.New(ns, $"lost-stop-{mode}", new LeakTestSpec
+            {
+                LeakType = "task",
+                Mode = mode,
+                DurationSeconds = 8,
+                RatePerSecond = 5,
+                TickIntervalMilliseconds = 50,
+                Task = new LeakTestTaskSpec { Pattern = "lost-stop" },
+            }));
         }
 
         await objects.CreateAsync(LeakTestObjects.New(ns, "mem-with-pattern", new LeakTestSpec { LeakType = "memory", Task = new LeakTestTaskSpec { Pattern = "lost-stop" } }));

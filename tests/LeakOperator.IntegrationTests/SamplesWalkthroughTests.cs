@@ -85,7 +85,8 @@ public sealed class SamplesWalkthroughTests(ControlPlaneFixture fixture)
                 {
                     var leaky = await objects.GetAsync(ns, $"{pattern}-leaky");
                     var safe = await objects.GetAsync(ns, $"{pattern}-safe");
-                    seen[pattern] = $"leaky {leaky?.Status?.LeakedUnits} ({leaky?.Status?.Pattern}), safe {safe?.Status?.LeakedUnits} after {safe?.Status?.Evidence?.GetValueOrDefault("attempts")} attempts";
+                    seen[pattern] = $"leaky {leaky?.Status?.LeakedUnits} ({leaky?.Status?.Pattern}), "
+                        + $"safe {safe?.Status?.LeakedUnits} after {safe?.Status?.Evidence?.GetValueOrDefault("attempts")} attempts";
                     all &= leaky?.Status is { LeakedUnits: >= 5, Pattern: { } p } && p == $"{pattern}-naive"
                         && safe?.Status is { LeakedUnits: 0, Evidence: { } e } && e.GetValueOrDefault("attempts") >= 5;
                 }
