@@ -18,9 +18,8 @@ public sealed class TickerLifetimeTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task The_per_object_SafeTicker_closes_on_spec_change_force_release_and_deletion()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "lifetime");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"lifetime-{ns}", "--leader-elect", "false");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "lifetime", "--leader-elect", "false");
+        var (ns, objects, op) = bed;
         await op.WaitUntilReadyAsync();
         double baseline = RunningOperator.Value(await op.ScrapeAsync(), OpenTickers) ?? throw new InvalidOperationException($"no {OpenTickers}");
 
