@@ -59,7 +59,9 @@ public sealed partial class AlertRuleTests
         var (_, byDefault, _) = await Tools.RunAsync(await Tools.HelmAsync(helm), ["template", "lo", chart]);
         Assert.DoesNotContain("kind: PrometheusRule", byDefault, StringComparison.Ordinal);
 
-        var (code, enabled, error) = await Tools.RunAsync(await Tools.HelmAsync(helm), ["template", "lo", chart, "--set", "alerts.enabled=true", "--set", "alerts.labels.release=kube-prometheus-stack", "--set", "alerts.window=1h"]);
+        var (code, enabled, error) = await Tools.RunAsync(
+            await Tools.HelmAsync(helm),
+            ["template", "lo", chart, "--set", "alerts.enabled=true", "--set", "alerts.labels.release=kube-prometheus-stack", "--set", "alerts.window=1h"]);
         Assert.True(code == 0, error);
         Assert.Contains("kind: PrometheusRule", enabled, StringComparison.Ordinal);
         Assert.Contains("release: kube-prometheus-stack", enabled, StringComparison.Ordinal);

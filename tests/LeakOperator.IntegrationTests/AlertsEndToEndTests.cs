@@ -34,9 +34,8 @@ public sealed class AlertsEndToEndTests(ControlPlaneFixture fixture, ITestOutput
     public async Task Every_leak_alert_fires_for_the_leaky_LeakTests_and_none_for_the_safe_ones()
     {
         string rules = await RenderRulesAsync();
-        await using var ns = await TestNamespace.CreateAsync(fixture, "alerts");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"alerts-{ns}", "--leader-elect", "false");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "alerts", "--leader-elect", "false");
+        var (ns, objects, op) = bed;
         await using var prometheus = await PrometheusServer.StartAsync(op.MetricsUrl, rules);
         Assert.Equal(404, (await op.GetAsync("/debug/timers")).Status); // the timer dump is opt-in (--debug-timers)
         var everFiring = new List<string>();

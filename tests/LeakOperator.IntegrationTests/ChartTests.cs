@@ -32,7 +32,11 @@ public sealed class ChartTests(ControlPlaneFixture fixture)
         var (applied, output, applyError) = await Tools.RunAsync("kubectl", ["--kubeconfig", fixture.Plane.AdminKubeconfig, "apply", "--dry-run=server", "-n", ns, "-f", "-"], manifests);
 
         Assert.True(applied == 0, $"server-side dry run refused the chart: {applyError}");
-        foreach (var kind in new[] { "serviceaccount", "clusterrole.rbac", "clusterrolebinding.rbac", "role.rbac", "rolebinding.rbac", "deployment.apps", "service", "configmap", "networkpolicy.networking.k8s.io" })
+        foreach (var kind in new[]
+        {
+            "serviceaccount", "clusterrole.rbac", "clusterrolebinding.rbac", "role.rbac", "rolebinding.rbac", "deployment.apps", "service",
+            "configmap", "networkpolicy.networking.k8s.io",
+        })
         {
             Assert.Contains(kind, output, StringComparison.Ordinal);
         }
@@ -149,7 +153,9 @@ public sealed class ChartTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task The_ServiceMonitor_selects_the_metrics_service_when_enabled()
     {
-        var (code, manifests, error) = await Tools.RunAsync(await Tools.HelmAsync(4), ["template", "lo", s_chart, "--set", "serviceMonitor.enabled=true", "--set", "serviceMonitor.labels.release=monitoring"]);
+        var (code, manifests, error) = await Tools.RunAsync(
+            await Tools.HelmAsync(4),
+            ["template", "lo", s_chart, "--set", "serviceMonitor.enabled=true", "--set", "serviceMonitor.labels.release=monitoring"]);
         Assert.True(code == 0, error);
         var monitor = manifests.Split("\n---", StringSplitOptions.RemoveEmptyEntries).Single(doc => doc.Contains("kind: ServiceMonitor", StringComparison.Ordinal));
         Assert.Contains("release: monitoring", monitor, StringComparison.Ordinal);

@@ -66,9 +66,11 @@ public sealed class CrdValidationTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task A_good_spec_is_accepted_with_defaults_filled_and_unknown_fields_pruned()
     {
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var ns = await TestNamespace.CreateAsync(fixture, "crd");
-        var body = System.Text.Json.JsonDocument.Parse("""{"apiVersion":"leakoperator.dev/v1alpha1","kind":"LeakTest","metadata":{"name":"good"},"spec":{"leakType":"memory","color":"blue"}}""").RootElement;
+        await using var bed = await OperatorTestBed.CreateAsync(fixture, "crd");
+        var (ns, objects) = bed;
+        var body = System.Text.Json.JsonDocument.Parse(
+            """{"apiVersion":"leakoperator.dev/v1alpha1","kind":"LeakTest","metadata":{"name":"good"},"spec":{"leakType":"memory","color":"blue"}}""")
+            .RootElement;
 
         await objects.CreateRawAsync(ns, body);
         var stored = await objects.GetAsync(ns, "good");

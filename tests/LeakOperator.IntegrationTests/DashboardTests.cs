@@ -14,9 +14,8 @@ public sealed class DashboardTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task Every_dashboard_query_returns_data_from_a_real_Prometheus_and_leaky_rises_while_safe_stays_flat()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "dash");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"dash-{ns}", "--leader-elect", "false", "--debug-timers", "true");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "dash", "--leader-elect", "false", "--debug-timers", "true");
+        var (ns, objects, op) = bed;
         await objects.CreateAsync(LeakTestObjects.New(ns, "loops-leaky", new LeakTestSpec { LeakType = "task", Mode = "leaky", DurationSeconds = 600, RatePerSecond = 10 }));
         await objects.CreateAsync(LeakTestObjects.New(ns, "loops-safe", new LeakTestSpec { LeakType = "task", Mode = "safe", DurationSeconds = 600, RatePerSecond = 10 }));
         await using var prometheus = await PrometheusServer.StartAsync(op.MetricsUrl);
@@ -29,7 +28,11 @@ public sealed class DashboardTests(ControlPlaneFixture fixture)
 
         // Opted in, the operator serves its timer dump, naming the leaky LeakTest's loops.
         var (dumpStatus, dump) = await op.GetAsync("/debug/timers");
-        Assert.True(dumpStatus == 200 && dump.StartsWith("timer dump: total ", StringComparison.Ordinal) && dump.Contains("@ LeakOperator.Leaks.Tasks.LeakyTaskLeak+TimerLoop.LoopAsync [PeriodicTimer", StringComparison.Ordinal), $"{dumpStatus}: {dump}");
+        Assert.True(
+            dumpStatus == 200
+                && dump.StartsWith("timer dump: total ", StringComparison.Ordinal)
+                && dump.Contains("@ LeakOperator.Leaks.Tasks.LeakyTaskLeak+TimerLoop.LoopAsync [PeriodicTimer", StringComparison.Ordinal),
+            $"{dumpStatus}: {dump}");
 
         var exported = await op.ScrapeAsync();
         foreach (var (panel, expr) in DashboardQueries.Panels(ns))

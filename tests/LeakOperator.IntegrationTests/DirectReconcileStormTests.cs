@@ -227,7 +227,9 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         // over 240 s in another, so it is not waited for. The namespace's cleanup removes the finalizers once this
         // operator is gone.
         double released = limiter is null ? deleting.Elapsed.TotalSeconds : double.NaN;
-        output.WriteLine($"{mode}{(limiter is null ? "" : " limited")}: deleted mid-storm and released in {released:0.0} s; slowest /healthz {healthMax.TotalMilliseconds:0} ms, {healthMaxAt.TotalSeconds:0.0} s into the storm");
+        output.WriteLine(
+            $"{mode}{(limiter is null ? "" : " limited")}: deleted mid-storm and released in {released:0.0} s; "
+            + $"slowest /healthz {healthMax.TotalMilliseconds:0} ms, {healthMaxAt.TotalSeconds:0.0} s into the storm");
 
         const string Self = "controller=\"leak-operator\"";
         double queued = after.Sum("controller_runtime_reconcile_total", Self) - before.Sum("controller_runtime_reconcile_total", Self);
@@ -283,7 +285,9 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
     {
         foreach (var test in (await objects.ListAsync(ns)).Values)
         {
-            output.WriteLine($"not finalized: {test.Metadata.Name} deleting since {test.Metadata.DeletionTimestamp:O}, finalizers [{string.Join(',', test.Metadata.Finalizers ?? [])}], phase {test.Status?.Phase}, units {test.Status?.LeakedUnits}");
+            output.WriteLine(
+                $"not finalized: {test.Metadata.Name} deleting since {test.Metadata.DeletionTimestamp:O}, "
+                + $"finalizers [{string.Join(',', test.Metadata.Finalizers ?? [])}], phase {test.Status?.Phase}, units {test.Status?.LeakedUnits}");
         }
 
         output.WriteLine("operator log (last 40 lines):");
@@ -427,7 +431,10 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         double health = new[] { leaky, safe, limited }.Max(r => r.HealthMaxMs);
         var text = new StringBuilder("Goals (#16), from this run:\n");
         Goal($"live timer loops {leaky.LiveLoops:N0} vs {safe.LiveLoops:N0}: {loops:0}x (goal ≥ 100x; write-up 3,246 vs 12: 270x)", loops >= 100);
-        Goal($"reconciles per watch event of the storm tests {leaky.StormPerEvent:0.00}x vs {safe.StormPerEvent:0.00}x (goal ≥ 30x vs ≤ 1.1x; write-up 32.7x vs 1.00x)", leaky.StormPerEvent >= 30 && safe.StormPerEvent <= 1.1);
+        Goal(
+            $"reconciles per watch event of the storm tests {leaky.StormPerEvent:0.00}x vs {safe.StormPerEvent:0.00}x "
+            + $"(goal ≥ 30x vs ≤ 1.1x; write-up 32.7x vs 1.00x)",
+            leaky.StormPerEvent >= 30 && safe.StormPerEvent <= 1.1);
         Goal($"bystander reconcile p95 {leaky.BystanderP95Ms:0} vs {safe.BystanderP95Ms:0} ms: {bystander:0.0}x (goal ≥ 10x; write-up 420 vs 18 ms: 23.3x)", bystander >= 10);
         Goal($"slowest operator /healthz in any run {health:0} ms (goal < 100 ms)", health < 100);
         return text.ToString();

@@ -16,9 +16,8 @@ public sealed class FaultTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task The_watch_survives_an_API_server_restart_and_loses_no_update()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "restart");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"restart-{ns}", "--leader-elect", "false");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "restart", "--leader-elect", "false");
+        var (ns, objects, op) = bed;
         await objects.CreateAsync(LeakTestObjects.New(ns, "before", new LeakTestSpec { LeakType = "task", DurationSeconds = 600, RatePerSecond = 10 }));
         await Eventually.True(async () => (await objects.GetAsync(ns, "before"))?.Status?.Phase == LeakTestPhases.Injecting, "the first test injects", s_deadline);
 
@@ -42,8 +41,8 @@ public sealed class FaultTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task A_status_write_that_meets_a_conflict_is_retried_on_the_latest_version()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "conflict");
-        var objects = new LeakTestObjects(fixture.Admin);
+        await using var bed = await OperatorTestBed.CreateAsync(fixture, "conflict");
+        var (ns, objects) = bed;
         await objects.CreateAsync(LeakTestObjects.New(ns, "contested", new LeakTestSpec { LeakType = "memory" }));
         var stale = (await objects.GetAsync(ns, "contested"))!;
 

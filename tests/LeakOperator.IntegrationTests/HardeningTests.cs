@@ -14,9 +14,8 @@ public sealed class HardeningTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task Tests_asking_for_far_more_than_the_budget_are_capped_and_the_operator_stays_responsive()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "budget");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"budget-{ns}", "--leader-elect", "false", "--budget-timer-loops", "150");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "budget", "--leader-elect", "false", "--budget-timer-loops", "150");
+        var (ns, objects, op) = bed;
         string[] names = ["greedy-1", "greedy-2", "greedy-3", "greedy-4"];
         foreach (var name in names)
         {
@@ -55,9 +54,8 @@ public sealed class HardeningTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task SIGTERM_releases_everything_and_exits_cleanly()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "sigterm");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"sigterm-{ns}", "--leader-elect", "false");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "sigterm", "--leader-elect", "false");
+        var (ns, objects, op) = bed;
         await objects.CreateAsync(LeakTestObjects.New(ns, "held", new LeakTestSpec { LeakType = "http-conn", DurationSeconds = 600, RatePerSecond = 20 }));
         await Eventually.True(async () => RunningOperator.Value(await op.ScrapeAsync(), RunningOperator.LeakedUnitsSeries("http-conn", "leaky", ns, "held")) >= 10, "connections leak", s_deadline);
 
@@ -93,9 +91,8 @@ public sealed class HardeningTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task The_force_release_annotation_releases_at_once_and_removing_it_injects_again()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "force");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"force-{ns}", "--leader-elect", "false");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "force", "--leader-elect", "false");
+        var (ns, objects, op) = bed;
         await objects.CreateAsync(LeakTestObjects.New(ns, "stuck", new LeakTestSpec { LeakType = "memory", DurationSeconds = 600, RatePerSecond = 8 }));
         string series = RunningOperator.LeakedUnitsSeries("memory", "leaky", ns, "stuck");
         await Eventually.True(async () => RunningOperator.Value(await op.ScrapeAsync(), series) >= 8, "memory leaks", s_deadline);

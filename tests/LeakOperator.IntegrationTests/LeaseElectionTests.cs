@@ -68,7 +68,10 @@ public sealed class LeaseElectionTests(ControlPlaneFixture fixture)
                 int termsBefore = contenders.Sum(c => c.Terms);
                 await stops[leader].CancelAsync();
                 await running[leader];
-                await Eventually.True(() => contenders.Sum(c => c.Terms) > termsBefore && leaders.Now == 1, () => $"change {change + 1}: another contender leads ({string.Join(", ", contenders)})", s_deadline);
+                await Eventually.True(
+                    () => contenders.Sum(c => c.Terms) > termsBefore && leaders.Now == 1,
+                    () => $"change {change + 1}: another contender leads ({string.Join(", ", contenders)})",
+                    s_deadline);
             }
         }
         finally

@@ -23,9 +23,8 @@ public sealed class LoadTests(ControlPlaneFixture fixture, ITestOutputHelper out
     [Fact]
     public async Task Every_generation_of_1000_tests_under_minutes_of_spec_updates_is_observed_and_safe_memory_is_flat()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "load");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"load-{ns}", "--leader-elect", "false");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "load", "--leader-elect", "false");
+        var (ns, objects, op) = bed;
         var names = Enumerable.Range(0, Tests).Select(i => $"t{i:0000}").ToList();
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (name, _) =>
@@ -73,7 +72,10 @@ public sealed class LoadTests(ControlPlaneFixture fixture, ITestOutputHelper out
         // update (10 MiB over the stream) would cross this line.
         Assert.True(slope < 3, $"the safe operator's heap grew {slope:0.00} MiB/min under the update stream");
         string scrape = await op.ScrapeAsync();
-        Assert.Equal(Tests, scrape.Split('\n').Count(line => line.StartsWith("leakoperator_leaked_units{", StringComparison.Ordinal) && line.Contains($"namespace=\"{ns}\"", StringComparison.Ordinal)));
+        Assert.Equal(
+            Tests,
+            scrape.Split('\n').Count(line => line.StartsWith("leakoperator_leaked_units{", StringComparison.Ordinal)
+                && line.Contains($"namespace=\"{ns}\"", StringComparison.Ordinal)));
         Assert.Equal(200, (await op.GetAsync("/readyz")).Status);
     }
 

@@ -14,9 +14,8 @@ public sealed class OperatorLifecycleTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task Leaky_tests_hold_and_are_judged_leaking_safe_ones_release_and_are_stable_and_status_matches_metrics()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "life");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"life-{ns}", "--leader-elect", "false");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "life", "--leader-elect", "false");
+        var (ns, objects, op) = bed;
         foreach (var type in new[] { "memory", "task", "http-conn" })
         {
             foreach (var mode in new[] { "leaky", "safe" })
@@ -62,9 +61,8 @@ public sealed class OperatorLifecycleTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task Deleting_a_test_mid_injection_releases_everything_and_the_object_goes()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "del");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"del-{ns}", "--leader-elect", "false");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "del", "--leader-elect", "false");
+        var (ns, objects, op) = bed;
         // The baseline is taken once the operator is ready (watching, caches synced), not while it is still starting.
         await op.WaitUntilReadyAsync();
         double baselineTimers = RunningOperator.Value(await op.ScrapeAsync(), "leakoperator_runtime_active_timers") ?? 0;
@@ -88,9 +86,8 @@ public sealed class OperatorLifecycleTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task A_spec_the_schema_allows_but_the_reconciler_cannot_run_is_reported_as_InvalidSpec()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "inv");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"inv-{ns}", "--leader-elect", "false");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "inv", "--leader-elect", "false");
+        var (ns, objects, op) = bed;
         await objects.CreateAsync(LeakTestObjects.New(ns, "mem-with-tick", new LeakTestSpec { LeakType = "memory", TickIntervalMilliseconds = 100 }));
 
         var failed = await WaitForPhase(op, objects, ns, "mem-with-tick", LeakTestPhases.Failed);
@@ -109,12 +106,19 @@ public sealed class OperatorLifecycleTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task A_task_pattern_runs_its_stop_failure_and_reports_the_evidence_in_status_and_metrics()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "pat");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"pat-{ns}", "--leader-elect", "false");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "pat", "--leader-elect", "false");
+        var (ns, objects, op) = bed;
         foreach (var mode in new[] { "leaky", "safe" })
         {
-            await objects.CreateAsync(LeakTestObjects.New(ns, $"lost-stop-{mode}", new LeakTestSpec { LeakType = "task", Mode = mode, DurationSeconds = 8, RatePerSecond = 5, TickIntervalMilliseconds = 50, Task = new LeakTestTaskSpec { Pattern = "lost-stop" } }));
+            await objects.CreateAsync(LeakTestObjects.New(ns, $"lost-stop-{mode}", new LeakTestSpec
+            {
+                LeakType = "task",
+                Mode = mode,
+                DurationSeconds = 8,
+                RatePerSecond = 5,
+                TickIntervalMilliseconds = 50,
+                Task = new LeakTestTaskSpec { Pattern = "lost-stop" },
+            }));
         }
 
         await objects.CreateAsync(LeakTestObjects.New(ns, "mem-with-pattern", new LeakTestSpec { LeakType = "memory", Task = new LeakTestTaskSpec { Pattern = "lost-stop" } }));
@@ -142,9 +146,8 @@ public sealed class OperatorLifecycleTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task A_spec_change_restarts_the_injection_and_is_observed()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "gen");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"gen-{ns}", "--leader-elect", "false");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "gen", "--leader-elect", "false");
+        var (ns, objects, op) = bed;
         await objects.CreateAsync(LeakTestObjects.New(ns, "mem", new LeakTestSpec { LeakType = "memory", DurationSeconds = 600, RatePerSecond = 8 }));
         await Eventually.True(async () => (await objects.GetAsync(ns, "mem"))?.Status?.LeakedUnits >= 16, "memory leaks", s_deadline);
 

@@ -20,9 +20,8 @@ public sealed class ReleaseBenchmarkTests(ControlPlaneFixture fixture, ITestOutp
     [Fact]
     public async Task Deleting_a_leaky_test_releases_its_units_and_the_process_comes_back_to_baseline()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "release");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"release-{ns}", "--leader-elect", "false");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "release", "--leader-elect", "false");
+        var (ns, objects, op) = bed;
         await op.WaitUntilReadyAsync();
         output.WriteLine($"{"leak",-10}{"held",8}  {"delete → released",18}  {"→ process at baseline",22}  reading");
         var cases = new (string Type, double Rate, double Held, string Reading, double Margin)[]

@@ -14,9 +14,8 @@ public sealed class SamplesWalkthroughTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task Kubectl_apply_of_the_samples_gives_climbing_leaky_tests_and_flat_safe_ones_and_delete_completes()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "samples");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"samples-{ns}", "--leader-elect", "false");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "samples", "--leader-elect", "false");
+        var (ns, objects, op) = bed;
 
         string applied = await Kubectl("apply", "-f", Repository.PathOf("config", "samples") + "/", "-n", ns);
         Assert.Equal(6, applied.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
@@ -67,9 +66,8 @@ public sealed class SamplesWalkthroughTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task The_scenario_samples_show_each_naive_stop_failing_and_each_SafeTicker_twin_holding_nothing()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "scenarios");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"scenarios-{ns}", "--leader-elect", "false");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "scenarios", "--leader-elect", "false");
+        var (ns, objects, op) = bed;
         string dir = Repository.PathOf("config", "samples", "scenarios") + "/";
         string[] patterns = ["lost-stop", "early-return", "double-stop", "tick-after-stop", "cancel-without-dispose"];
 
@@ -85,7 +83,8 @@ public sealed class SamplesWalkthroughTests(ControlPlaneFixture fixture)
                 {
                     var leaky = await objects.GetAsync(ns, $"{pattern}-leaky");
                     var safe = await objects.GetAsync(ns, $"{pattern}-safe");
-                    seen[pattern] = $"leaky {leaky?.Status?.LeakedUnits} ({leaky?.Status?.Pattern}), safe {safe?.Status?.LeakedUnits} after {safe?.Status?.Evidence?.GetValueOrDefault("attempts")} attempts";
+                    seen[pattern] = $"leaky {leaky?.Status?.LeakedUnits} ({leaky?.Status?.Pattern}), "
+                        + $"safe {safe?.Status?.LeakedUnits} after {safe?.Status?.Evidence?.GetValueOrDefault("attempts")} attempts";
                     all &= leaky?.Status is { LeakedUnits: >= 5, Pattern: { } p } && p == $"{pattern}-naive"
                         && safe?.Status is { LeakedUnits: 0, Evidence: { } e } && e.GetValueOrDefault("attempts") >= 5;
                 }

@@ -32,7 +32,10 @@ public sealed class SelfLeakTests(ControlPlaneFixture fixture, Xunit.Abstraction
         using var stop = new CancellationTokenSource();
         var running = watcher.RunAsync(stop.Token);
 
-        await Eventually.True(() => Task.FromResult(observer.Ended >= 100), () => $"100 warm-up reconnects ({observer.Ended}; health: {watcher.Health.Describe()}; {errors.Last})", TimeSpan.FromSeconds(20));
+        await Eventually.True(
+            () => Task.FromResult(observer.Ended >= 100),
+            () => $"100 warm-up reconnects ({observer.Ended}; health: {watcher.Health.Describe()}; {errors.Last})",
+            TimeSpan.FromSeconds(20));
         var baseline = Settled();
         int from = observer.Ended;
         await Eventually.True(() => observer.Ended >= from + 1000, "1,000 more reconnects", TimeSpan.FromSeconds(240));
@@ -40,7 +43,9 @@ public sealed class SelfLeakTests(ControlPlaneFixture fixture, Xunit.Abstraction
         await stop.CancelAsync();
         await running;
 
-        output.WriteLine($"1,000 watch reconnects: heap {baseline.GcHeapBytes} -> {after.GcHeapBytes} B, timers {baseline.ActiveTimers} -> {after.ActiveTimers}, sockets {baseline.OpenSockets} -> {after.OpenSockets}");
+        output.WriteLine(
+            $"1,000 watch reconnects: heap {baseline.GcHeapBytes} -> {after.GcHeapBytes} B, "
+            + $"timers {baseline.ActiveTimers} -> {after.ActiveTimers}, sockets {baseline.OpenSockets} -> {after.OpenSockets}");
         Assert.True(after.GcHeapBytes <= (baseline.GcHeapBytes * 1.10) + (512 * 1024), $"heap {baseline.GcHeapBytes} -> {after.GcHeapBytes} bytes over 1,000 reconnects");
         Assert.True(after.ActiveTimers <= baseline.ActiveTimers + 5, $"scheduled timers {baseline.ActiveTimers} -> {after.ActiveTimers}");
         Assert.True(after.OpenSockets <= baseline.OpenSockets + 5, $"sockets {baseline.OpenSockets} -> {after.OpenSockets}");
@@ -67,7 +72,9 @@ public sealed class SelfLeakTests(ControlPlaneFixture fixture, Xunit.Abstraction
         await stop.CancelAsync();
         await running;
 
-        output.WriteLine($"100 leadership changes ({terms} terms): heap {baseline.GcHeapBytes} -> {after.GcHeapBytes} B, timers {baseline.ActiveTimers} -> {after.ActiveTimers}, sockets {baseline.OpenSockets} -> {after.OpenSockets}");
+        output.WriteLine(
+            $"100 leadership changes ({terms} terms): heap {baseline.GcHeapBytes} -> {after.GcHeapBytes} B, "
+            + $"timers {baseline.ActiveTimers} -> {after.ActiveTimers}, sockets {baseline.OpenSockets} -> {after.OpenSockets}");
         Assert.True(terms >= 100, $"only {terms} terms started in 100 changes");
         Assert.True(after.GcHeapBytes <= (baseline.GcHeapBytes * 1.10) + (512 * 1024), $"heap {baseline.GcHeapBytes} -> {after.GcHeapBytes} bytes over 100 leadership changes");
         Assert.True(after.ActiveTimers <= baseline.ActiveTimers + 5, $"scheduled timers {baseline.ActiveTimers} -> {after.ActiveTimers}");
@@ -139,7 +146,12 @@ public sealed class SelfLeakTests(ControlPlaneFixture fixture, Xunit.Abstraction
 
         public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
 
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(
+            Microsoft.Extensions.Logging.LogLevel logLevel,
+            Microsoft.Extensions.Logging.EventId eventId,
+            TState state,
+            Exception? exception,
+            Func<TState, Exception?, string> formatter)
         {
             if (exception is not null)
             {

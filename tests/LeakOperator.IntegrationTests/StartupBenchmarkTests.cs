@@ -60,7 +60,9 @@ public sealed class StartupBenchmarkTests(ControlPlaneFixture fixture, ITestOutp
         var apiSteady = await fixture.ScrapeApiServerAsync();
         double refreshWrites = StatusWrites(apiSteady) - StatusWrites(apiAfter);
         double refreshRate = refreshWrites / steady.TotalSeconds;
-        output.WriteLine($"{ExistingLeakTests.Count} existing safe task LeakTests (one SafeTicker each), operator started cold (process start included), {workers} workers, no client-side rate limit:");
+        output.WriteLine(
+            $"{ExistingLeakTests.Count} existing safe task LeakTests (one SafeTicker each), "
+            + $"operator started cold (process start included), {workers} workers, no client-side rate limit:");
         output.WriteLine($"  serving /metrics    {serving.TotalSeconds,8:0.0} s after the process started");
         output.WriteLine($"  all observed after  {elapsed.TotalSeconds,8:0.0} s");
         output.WriteLine($"  peak working set    {peakWorkingSet / 1048576,8:0.0} MiB (sampled every second; {before.Sum("process_working_set_bytes") / 1048576:0.0} MiB when first serving)");
@@ -78,10 +80,15 @@ public sealed class StartupBenchmarkTests(ControlPlaneFixture fixture, ITestOutp
             output.WriteLine($"    steady {request,-34} {count / steady.TotalSeconds,6:0.0}/s");
         }
 
-        output.WriteLine($"  then, all injecting: {refreshRate,5:0.0} status writes/s over {steady.TotalSeconds:0} s (paced to {StatusPacing.DefaultRefreshesPerSecond:0}/s; unpaced would be one per LeakTest every {StatusPacing.InjectingRefresh.TotalSeconds:0} s)");
+        output.WriteLine(
+            $"  then, all injecting: {refreshRate,5:0.0} status writes/s over {steady.TotalSeconds:0} s "
+            + $"(paced to {StatusPacing.DefaultRefreshesPerSecond:0}/s; "
+            + $"unpaced would be one per LeakTest every {StatusPacing.InjectingRefresh.TotalSeconds:0} s)");
 
         Assert.Empty(observation.Pending);
-        Assert.True(refreshRate <= StatusPacing.DefaultRefreshesPerSecond * 1.5, $"status refreshes should be paced to {StatusPacing.DefaultRefreshesPerSecond}/s operator-wide, saw {refreshRate:0.0}/s");
+        Assert.True(
+            refreshRate <= StatusPacing.DefaultRefreshesPerSecond * 1.5,
+            $"status refreshes should be paced to {StatusPacing.DefaultRefreshesPerSecond}/s operator-wide, saw {refreshRate:0.0}/s");
     }
 
     private static double StatusWrites(Scrape api) =>
@@ -93,7 +100,13 @@ public sealed class StartupBenchmarkTests(ControlPlaneFixture fixture, ITestOutp
         foreach (var series in after.Series("apiserver_request_total"))
         {
             double grew = after.Sum("apiserver_request_total", series) - before.Sum("apiserver_request_total", series);
-            string[] kept = [.. series.Split(',').Where(l => l.StartsWith("verb=", StringComparison.Ordinal) || l.StartsWith("resource=", StringComparison.Ordinal) || l.StartsWith("subresource=", StringComparison.Ordinal) || l.StartsWith("code=", StringComparison.Ordinal))];
+            string[] kept =
+            [
+                .. series.Split(',').Where(l => l.StartsWith("verb=", StringComparison.Ordinal)
+                    || l.StartsWith("resource=", StringComparison.Ordinal)
+                    || l.StartsWith("subresource=", StringComparison.Ordinal)
+                    || l.StartsWith("code=", StringComparison.Ordinal)),
+            ];
             if (grew >= 10 && kept.Any(l => l.Contains("leaktests", StringComparison.Ordinal) || l.Contains("events", StringComparison.Ordinal)))
             {
                 yield return (string.Join(' ', kept.Select(l => l.Split('=')[1].Trim('"'))), grew);

@@ -57,13 +57,20 @@ public sealed class StartupBesideGoReferenceTests(ControlPlaneFixture fixture, I
         }
 
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{ExistingLeakTests.Count} existing LeakTests, each controller started cold (process start included), {Workers} workers, no client-side rate limit, taking turns; LeakOperator: the {Build} build.");
+        text.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"{ExistingLeakTests.Count} existing LeakTests, each controller started cold (process start included), {Workers} workers, "
+            + $"no client-side rate limit, taking turns; LeakOperator: the {Build} build.");
         text.AppendLine();
         text.AppendLine("| round | controller | first observed | half | all observed | peak RSS | CPU | API server + etcd CPU | writes per LeakTest | object |");
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (round, who, run) in runs)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {round} | {Name(who)} | {run.First.TotalSeconds:0.00} s | {run.Half.TotalSeconds:0.0} s | {run.Elapsed.TotalSeconds:0.0} s | {run.PeakResidentBytes / 1048576.0:0} MiB | {run.Cpu.TotalSeconds:0.0} s | {run.ControlPlaneCpu.TotalSeconds:0.0} s | {run.WritesPerLeakTest:0.00} | {run.ObjectBytes:N0} B |");
+            text.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"| {round} | {Name(who)} | {run.First.TotalSeconds:0.00} s | {run.Half.TotalSeconds:0.0} s | {run.Elapsed.TotalSeconds:0.0} s "
+                + $"| {run.PeakResidentBytes / 1048576.0:0} MiB | {run.Cpu.TotalSeconds:0.0} s | {run.ControlPlaneCpu.TotalSeconds:0.0} s "
+                + $"| {run.WritesPerLeakTest:0.00} | {run.ObjectBytes:N0} B |");
         }
 
         text.AppendLine();
@@ -71,7 +78,10 @@ public sealed class StartupBesideGoReferenceTests(ControlPlaneFixture fixture, I
         foreach (var who in Enum.GetValues<Contender>())
         {
             var times = runs.Where(r => r.Who == who).Select(r => r.Run.Elapsed.TotalSeconds).Order().ToList();
-            text.AppendLine(CultureInfo.InvariantCulture, $"- {Name(who)}: all observed, median {Median(who):0.0} s ({times[0]:0.0}-{times[^1]:0.0} s), {Median(who) / Median(Contender.GoReference):0.00}x the Go reference's");
+            text.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"- {Name(who)}: all observed, median {Median(who):0.0} s ({times[0]:0.0}-{times[^1]:0.0} s), "
+                + $"{Median(who) / Median(Contender.GoReference):0.00}x the Go reference's");
         }
 
         // Issue #19's goals, against the peer doing the same work with the same status (medians of the rounds).
@@ -84,7 +94,10 @@ public sealed class StartupBesideGoReferenceTests(ControlPlaneFixture fixture, I
         text.AppendLine(CultureInfo.InvariantCulture, $"Goals, against \"{Name(Contender.GoSameStatus)}\" (the same work on objects as large), medians of {Rounds} rounds:");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"- all observed: **{allRatio:0.00}x** the peer's (goal <= 1.0x): {Met(allRatio <= 1.0)}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- first object observed: **{first:0.00} s** after process start (goal <= 0.5 s; the peer: {Of(Contender.GoSameStatus, r => r.First.TotalSeconds):0.00} s): {Met(first <= 0.5)}");
+        text.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"- first object observed: **{first:0.00} s** after process start "
+            + $"(goal <= 0.5 s; the peer: {Of(Contender.GoSameStatus, r => r.First.TotalSeconds):0.00} s): {Met(first <= 0.5)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- peak RSS: **{peak:0} MiB**, {peak / peerPeak:0.00}x the peer's {peerPeak:0} MiB (goal <= 1.5x): {Met(peak / peerPeak <= 1.5)}");
         output.WriteLine(text.ToString());
         ReadmeFigures.WriteInto("startup-beside-go-figures", text.ToString());

@@ -31,7 +31,11 @@ public sealed class SteadyStateBesideGoReferenceTests(ControlPlaneFixture fixtur
 
         string minutes = s_window.TotalMinutes.ToString("0", CultureInfo.InvariantCulture);
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Steady state, each in turn on one API server (LeakOperator: the {(OperatorProcess.NativeBinary is null ? "JIT" : "NativeAOT")} build; the Go peer: the reference with -finalizer -events):");
+        text.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"Steady state, each in turn on one API server "
+            + $"(LeakOperator: the {(OperatorProcess.NativeBinary is null ? "JIT" : "NativeAOT")} build; "
+            + $"the Go peer: the reference with -finalizer -events):");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"| controller | idle RSS, no LeakTest of its own | RSS after {minutes} min holding 1,000 | CPU in those {minutes} min |");
         text.AppendLine("|---|---:|---:|---:|");
@@ -40,7 +44,10 @@ public sealed class SteadyStateBesideGoReferenceTests(ControlPlaneFixture fixtur
             text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {m.IdleBytes / 1048576.0:0} MiB | {m.HoldingBytes / 1048576.0:0} MiB | {m.WindowCpu.TotalSeconds:0.0} s |");
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"| LeakOperator / Go | {leakOperator.IdleBytes / (double)go.IdleBytes:0.00}x | {leakOperator.HoldingBytes / (double)go.HoldingBytes:0.00}x | {leakOperator.WindowCpu / go.WindowCpu:0.00}x |");
+        text.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"| LeakOperator / Go | {leakOperator.IdleBytes / (double)go.IdleBytes:0.00}x "
+            + $"| {leakOperator.HoldingBytes / (double)go.HoldingBytes:0.00}x | {leakOperator.WindowCpu / go.WindowCpu:0.00}x |");
         output.WriteLine(text.ToString());
         ReadmeFigures.WriteInto("steady-state-figures", text.ToString());
         Assert.True(leakOperator.HoldingBytes > 0 && go.HoldingBytes > 0);

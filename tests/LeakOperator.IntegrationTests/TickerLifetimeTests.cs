@@ -18,14 +18,20 @@ public sealed class TickerLifetimeTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task The_per_object_SafeTicker_closes_on_spec_change_force_release_and_deletion()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "lifetime");
-        var objects = new LeakTestObjects(fixture.Admin);
-        await using var op = await RunningOperator.StartAsync(fixture, $"lifetime-{ns}", "--leader-elect", "false");
+        await using var bed = await OperatorTestBed.StartAsync(fixture, "lifetime", "--leader-elect", "false");
+        var (ns, objects, op) = bed;
         await op.WaitUntilReadyAsync();
         double baseline = RunningOperator.Value(await op.ScrapeAsync(), OpenTickers) ?? throw new InvalidOperationException($"no {OpenTickers}");
 
         // Each injection of this test holds two SafeTickers: the storm's one per object, and the status sampler.
-        await objects.CreateAsync(LeakTestObjects.New(ns, "bound", new LeakTestSpec { LeakType = "task", Mode = "safe", DurationSeconds = 600, TickIntervalMilliseconds = 200, Task = new LeakTestTaskSpec { Pattern = "reconcile-storm" } }));
+        await objects.CreateAsync(LeakTestObjects.New(ns, "bound", new LeakTestSpec
+        {
+            LeakType = "task",
+            Mode = "safe",
+            DurationSeconds = 600,
+            TickIntervalMilliseconds = 200,
+            Task = new LeakTestTaskSpec { Pattern = "reconcile-storm" },
+        }));
         await WaitFor(op, objects, ns, generation: 1, open: baseline + 2, "the first injection runs its ticker");
 
         var changed = await objects.UpdateSpecAsync(ns, "bound", spec => spec.DurationSeconds = 601);
@@ -54,7 +60,8 @@ public sealed class TickerLifetimeTests(ControlPlaneFixture fixture)
                 return seen == open && status is { ObservedGeneration: { } observed, Evidence: { } evidence }
                     && observed == generation && evidence.GetValueOrDefault("tickersStarted") == 1 && evidence.GetValueOrDefault("reconciles") >= 3;
             },
-            () => $"{what}: {OpenTickers} {seen} (want {open}), status generation {status?.ObservedGeneration}, evidence {(status?.Evidence is { } e ? string.Join(", ", e.Select(kv => $"{kv.Key}={kv.Value}")) : "none")}",
+            () => $"{what}: {OpenTickers} {seen} (want {open}), status generation {status?.ObservedGeneration}, "
+                + $"evidence {(status?.Evidence is { } e ? string.Join(", ", e.Select(kv => $"{kv.Key}={kv.Value}")) : "none")}",
             s_deadline);
     }
 }

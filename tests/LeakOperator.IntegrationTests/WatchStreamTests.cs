@@ -18,8 +18,8 @@ public sealed class WatchStreamTests(ControlPlaneFixture fixture)
     [Fact]
     public async Task Added_modified_and_deleted_arrive_typed_in_order()
     {
-        await using var ns = await TestNamespace.CreateAsync(fixture, "watch");
-        var objects = new LeakTestObjects(fixture.Admin);
+        await using var bed = await OperatorTestBed.CreateAsync(fixture, "watch");
+        var (ns, objects) = bed;
         using var timeout = new CancellationTokenSource(s_deadline);
         var (_, version) = await objects.Client.ListAsync(timeout.Token);
 

@@ -21,7 +21,10 @@ public sealed class PackageTests(ITestOutputHelper output)
             string feed = Path.Combine(work, "feed");
             foreach (var project in new[] { "LeakOperator.LeakGuard", "LeakOperator.LeakGuard.Xunit" })
             {
-                var pack = await Command.RunAsync("dotnet", ["pack", Repository.PathOf("src", project), "-c", "Release", "-o", feed, $"-p:Version={version}", "--nologo"], timeout: TimeSpan.FromMinutes(5));
+                var pack = await Command.RunAsync(
+                    "dotnet",
+                    ["pack", Repository.PathOf("src", project), "-c", "Release", "-o", feed, $"-p:Version={version}", "--nologo"],
+                    timeout: TimeSpan.FromMinutes(5));
                 Assert.True(pack.Code == 0, pack.Output + pack.Error);
             }
 

@@ -57,7 +57,10 @@ public sealed class CapTests
         try
         {
             injections.ForEach(i => i.Start());
-            string Ledgers() => string.Join("; ", injections.Select(i => $"{i.Owner.Name}: held {i.Ledger.Held}, denied {i.Ledger.Denied}, live {i.MeasureLive()}, faults {i.StepFaults} {i.LastFault}"));
+            string Ledgers() => string.Join(
+                "; ",
+                injections.Select(i =>
+                    $"{i.Owner.Name}: held {i.Ledger.Held}, denied {i.Ledger.Denied}, live {i.MeasureLive()}, faults {i.StepFaults} {i.LastFault}"));
             await Eventually.True(() => injections.All(i => i.Ledger.Denied > 0), () => $"every injection meets the budget ({Ledgers()})");
             FullGc.Collect();
 

@@ -109,7 +109,10 @@ public sealed class DirectReconcileStormTests
         }
 
         // Twenty ticks: a ticker that reconciled would have done so twenty times by then.
-        await Eventually.True(() => Task.FromResult(injection.Evidence()["ticksDelivered"] >= 20), () => $"the safe ticker ticked {injection.Evidence()["ticksDelivered"]} times", TimeSpan.FromSeconds(30));
+        await Eventually.True(
+            () => Task.FromResult(injection.Evidence()["ticksDelivered"] >= 20),
+            () => $"the safe ticker ticked {injection.Evidence()["ticksDelivered"]} times",
+            TimeSpan.FromSeconds(30));
         Assert.Equal(1, injection.MeasureLive());
         Assert.Equal((0L, 0L), (Interlocked.Read(ref direct), Interlocked.Read(ref requeued)));
     }

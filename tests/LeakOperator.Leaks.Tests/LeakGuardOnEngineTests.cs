@@ -86,7 +86,13 @@ public sealed class LeakGuardOnEngineTests(ITestOutputHelper output)
 
     /// <summary>Runs a variant to <see cref="Units"/> inside a guard, ends its owner (and, when the owner disposes what
     /// it holds, disposes it), and asks the guard what is left; then releases everything, so this test leaves nothing.</summary>
-    private static async Task<(LeakFindings Findings, long Live, TimeSpan Took)> LeftBehind(LeakType type, LeakMode mode, TaskPattern pattern, TimeSpan settle, LeakGuardOptions? options = null, bool ownerDisposes = false)
+    private static async Task<(LeakFindings Findings, long Live, TimeSpan Took)> LeftBehind(
+        LeakType type,
+        LeakMode mode,
+        TaskPattern pattern,
+        TimeSpan settle,
+        LeakGuardOptions? options = null,
+        bool ownerDisposes = false)
     {
         // The harness (and the loopback sink it listens on) exists before the guard starts: it is the test's fixture.
         await using var harness = new LeakHarness(type, mode, tickInterval: TimeSpan.FromMilliseconds(100), pattern: pattern);

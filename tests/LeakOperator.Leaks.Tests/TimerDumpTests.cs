@@ -58,9 +58,14 @@ public sealed class TimerDumpTests(ITestOutputHelper output)
 
         await using var safe = new LeakHarness(LeakType.Task, LeakMode.Safe, tickInterval: TimeSpan.FromMilliseconds(100), pattern: pattern);
         await safe.Leak.StepAsync(Units, CancellationToken.None);
-        var safeGroups = TimerDump.Take().GrownSince(before).Where(g => g.Owner.StartsWith("LeakOperator.", StringComparison.Ordinal) || g.Owner.StartsWith("PeriodicTimer", StringComparison.Ordinal)).ToList();
+        var safeGroups = TimerDump.Take()
+            .GrownSince(before)
+            .Where(g => g.Owner.StartsWith("LeakOperator.", StringComparison.Ordinal) || g.Owner.StartsWith("PeriodicTimer", StringComparison.Ordinal))
+            .ToList();
         output.WriteLine($"{pattern} safe: {string.Join("; ", safeGroups)}");
-        Assert.True(safeGroups.Sum(g => g.Count) <= 1 && safeGroups.All(g => g.Owner.StartsWith("LeakOperator.Timing.SafeTicker", StringComparison.Ordinal)), $"{pattern} safe: {string.Join("; ", safeGroups)}");
+        Assert.True(
+            safeGroups.Sum(g => g.Count) <= 1 && safeGroups.All(g => g.Owner.StartsWith("LeakOperator.Timing.SafeTicker", StringComparison.Ordinal)),
+            $"{pattern} safe: {string.Join("; ", safeGroups)}");
     }
 
     [Fact]
@@ -78,7 +83,11 @@ public sealed class TimerDumpTests(ITestOutputHelper output)
         var groups = TimerDump.Take().Groups;
         output.WriteLine(TimerDump.Format(TimerDump.Take()));
 
-        Assert.Contains(groups, g => g.Kind == "System.Threading.Timer" && g.Owner.StartsWith($"{typeof(TimerDumpTests).FullName}.{nameof(OnThreadingTick)}", StringComparison.Ordinal) && g.PeriodMilliseconds == 3_600_000);
+        Assert.Contains(
+            groups,
+            g => g.Kind == "System.Threading.Timer"
+                && g.Owner.StartsWith($"{typeof(TimerDumpTests).FullName}.{nameof(OnThreadingTick)}", StringComparison.Ordinal)
+                && g.PeriodMilliseconds == 3_600_000);
         Assert.Contains(groups, g => g.Kind == "System.Timers.Timer" && g.Owner.Contains(nameof(OnElapsed), StringComparison.Ordinal));
         Assert.Contains(groups, g => g.Kind == "Task.Delay" && g.Owner == $"{typeof(TimerDumpTests).FullName}.{nameof(DelayAsync)}" && g.PeriodMilliseconds == 0);
         Assert.Contains(groups, g => g.Kind == "PeriodicTimer" && g.Owner == $"{typeof(TimerDumpTests).FullName}.{nameof(TickAsync)}");

@@ -26,7 +26,10 @@ public sealed partial class ChartOnNodeTests(NodeFixture node)
         // A lease left by an earlier release in this namespace (its RBAC went with it, so it could not release it) runs
         // out by itself; then one of these pods holds it.
         string leader = "";
-        await Eventually.True(async () => pods.Select(ChartRelease.PodName).Contains(leader = await ChartRelease.LeaderAsync()), () => $"one of the pods leads (lease holder: '{leader}')", TimeSpan.FromSeconds(40));
+        await Eventually.True(
+            async () => pods.Select(ChartRelease.PodName).Contains(leader = await ChartRelease.LeaderAsync()),
+            () => $"one of the pods leads (lease holder: '{leader}')",
+            TimeSpan.FromSeconds(40));
     }
 
     /// <summary>What the kernel says of the container's process, not what the manifest asks for.</summary>

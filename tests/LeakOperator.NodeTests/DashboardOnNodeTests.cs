@@ -17,7 +17,10 @@ public sealed class DashboardOnNodeTests(NodeFixture node)
         await using var release = await ChartRelease.InstallAsync(node, 4, "dash", "replicaCount=2");
         await release.WaitForReadyPodsAsync(2, TimeSpan.FromSeconds(60));
         string ns = await NodeShell.NewNamespaceAsync("dash");
-        await NodeShell.ApplyAsync(ns, LeakTests.Manifest("loops-leaky", "task", "leaky", durationSeconds: 600, rate: 10) + LeakTests.Manifest("loops-safe", "task", "safe", durationSeconds: 600, rate: 10));
+        await NodeShell.ApplyAsync(
+            ns,
+            LeakTests.Manifest("loops-leaky", "task", "leaky", durationSeconds: 600, rate: 10)
+            + LeakTests.Manifest("loops-safe", "task", "safe", durationSeconds: 600, rate: 10));
 
         var endpoints = await NodeShell.KubectlJsonAsync("get", "endpoints", "-n", ChartRelease.Namespace, "dash-leak-operator-metrics");
         var targets = endpoints.GetProperty("subsets").EnumerateArray().SelectMany(s => s.GetProperty("addresses").EnumerateArray()).Select(a => $"{a.GetProperty("ip").GetString()}:8080").ToList();

@@ -114,7 +114,10 @@ public sealed partial class LeaderOnNodeTests(NodeFixture node)
         string leaderLog = logs.Stdout;
         var releasedAll = At(leaderLog, ReleasedEverything(), deletedAt);
         var releasedLease = At(leaderLog, ReleasedLease(), deletedAt);
-        Console.WriteLine($"failover: every injection released {releasedAll.TotalSeconds:0.00} s after the delete, the lease {releasedLease.TotalSeconds:0.00} s, {newLeader} leading {handedOver.Value.TotalSeconds:0.00} s ({(newLeader == ChartRelease.PodName(standby) ? "the standby" : "the replacement pod")})");
+        Console.WriteLine(
+            $"failover: every injection released {releasedAll.TotalSeconds:0.00} s after the delete, "
+            + $"the lease {releasedLease.TotalSeconds:0.00} s, {newLeader} leading {handedOver.Value.TotalSeconds:0.00} s "
+            + $"({(newLeader == ChartRelease.PodName(standby) ? "the standby" : "the replacement pod")})");
         Assert.True(releasedAll <= releasedLease, "injections are released before the lease");
         Assert.True(releasedAll < TimeSpan.FromSeconds(10), $"released {releasedAll.TotalSeconds:0.0} s after SIGTERM; the grace period is 30 s");
         Assert.True(handedOver < TimeSpan.FromSeconds(5), $"the lease was handed over after {handedOver.Value.TotalSeconds:0.0} s");
@@ -144,7 +147,10 @@ public sealed partial class LeaderOnNodeTests(NodeFixture node)
     private static async Task<(JsonElement Leader, JsonElement Standby)> LeaderAndStandbyAsync(List<JsonElement> pods)
     {
         string holder = "";
-        await Eventually.True(async () => pods.Select(ChartRelease.PodName).Contains(holder = await ChartRelease.LeaderAsync()), () => $"one of the pods leads (holder: '{holder}')", TimeSpan.FromSeconds(40));
+        await Eventually.True(
+            async () => pods.Select(ChartRelease.PodName).Contains(holder = await ChartRelease.LeaderAsync()),
+            () => $"one of the pods leads (holder: '{holder}')",
+            TimeSpan.FromSeconds(40));
         return (pods.Single(p => ChartRelease.PodName(p) == holder), pods.Single(p => ChartRelease.PodName(p) != holder));
     }
 

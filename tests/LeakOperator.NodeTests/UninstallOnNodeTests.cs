@@ -17,7 +17,11 @@ public sealed class UninstallOnNodeTests(NodeFixture node)
         var pods = await release.WaitForReadyPodsAsync(2, TimeSpan.FromSeconds(60));
         string ns = await NodeShell.NewNamespaceAsync("uninst");
         await LeakTests.ApplySamplesAsync(ns);
-        await Eventually.True(async () => (await LeakTests.ListAsync(ns)).All(t => t.TryGetProperty("status", out var s) && s.GetProperty("phase").GetString() == "Injecting"), "every sample injects", TimeSpan.FromSeconds(60));
+        await Eventually.True(
+            async () => (await LeakTests.ListAsync(ns))
+                .All(t => t.TryGetProperty("status", out var s) && s.GetProperty("phase").GetString() == "Injecting"),
+            "every sample injects",
+            TimeSpan.FromSeconds(60));
 
         var clock = Stopwatch.StartNew();
         await release.UninstallAsync();
@@ -34,7 +38,10 @@ public sealed class UninstallOnNodeTests(NodeFixture node)
         await release.WaitForReadyPodsAsync(1, TimeSpan.FromSeconds(60));
         string ns = await NodeShell.NewNamespaceAsync("orphans");
         await NodeShell.ApplyAsync(ns, LeakTests.Manifest("orphan", "task", "leaky"));
-        await Eventually.True(async () => (await LeakTests.ListAsync(ns)).Single().GetProperty("metadata").TryGetProperty("finalizers", out _), "the operator put its finalizer on", TimeSpan.FromSeconds(60));
+        await Eventually.True(
+            async () => (await LeakTests.ListAsync(ns)).Single().GetProperty("metadata").TryGetProperty("finalizers", out _),
+            "the operator put its finalizer on",
+            TimeSpan.FromSeconds(60));
         await NodeShell.KubectlAsync("scale", "deployment", "-n", ChartRelease.Namespace, "orphans-leak-operator", "--replicas=0");
         await Eventually.True(async () => (await release.PodsAsync()).Count == 0, "the operator is scaled to 0", TimeSpan.FromSeconds(60));
 

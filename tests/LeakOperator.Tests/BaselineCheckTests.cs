@@ -9,7 +9,15 @@ namespace LeakOperator.Tests;
 public sealed class BaselineCheckTests
 {
     private const long Mib = 1024 * 1024;
-    private static readonly RuntimeReadings s_baseline = new(ActiveTimers: 2, ThreadPoolThreads: 4, ThreadPoolQueueLength: 0, GcHeapBytes: 2 * Mib, WorkingSetBytes: 80 * Mib, OpenSockets: 1, HttpClientOpenConnections: 0, ServingSockets: 1);
+    private static readonly RuntimeReadings s_baseline = new(
+        ActiveTimers: 2,
+        ThreadPoolThreads: 4,
+        ThreadPoolQueueLength: 0,
+        GcHeapBytes: 2 * Mib,
+        WorkingSetBytes: 80 * Mib,
+        OpenSockets: 1,
+        HttpClientOpenConnections: 0,
+        ServingSockets: 1);
 
     [Fact]
     public void The_same_readings_with_more_threads_and_working_set_and_a_scraper_connection_are_back_to_baseline()

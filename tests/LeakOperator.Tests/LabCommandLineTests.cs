@@ -8,7 +8,10 @@ public sealed class LabCommandLineTests
     [InlineData("--duration soon", "--duration must be a whole number")]
     [InlineData("--leak disk", "--leak must be one of memory, task, http-conn, all")]
     [InlineData("--port 70000", "--port must be a whole number from 0 to 65535")]
-    [InlineData("--scenario forgot-stop", "--scenario must be one of unstopped, lost-stop, early-return, double-stop, tick-after-stop, cancel-without-dispose, reconcile-storm, reconcile-storm-direct; got 'forgot-stop'")]
+    [InlineData(
+        "--scenario forgot-stop",
+        "--scenario must be one of unstopped, lost-stop, early-return, double-stop, tick-after-stop, cancel-without-dispose, "
+        + "reconcile-storm, reconcile-storm-direct; got 'forgot-stop'")]
     [InlineData("--scenario lost-stop --leak memory", "--scenario races task leaks; it cannot be combined with --leak memory")]
     [InlineData("--bogus 1", "Unrecognized command or argument '--bogus'")]
     [InlineData("--json", "Required argument missing for option: '--json'")]

@@ -78,10 +78,17 @@ public sealed partial class LabRunTests
         // second, so the two readings, taken one after the other, may differ by a few).
         string dump = await http.GetStringAsync(metricsUrl.Replace("/metrics", "/debug/timers", StringComparison.Ordinal));
         using var leaksNow = JsonDocument.Parse(await http.GetStringAsync(metricsUrl.Replace("/metrics", "/debug/leaks", StringComparison.Ordinal)));
-        long liveLoops = leaksNow.RootElement.GetProperty("injections").EnumerateArray().Single(i => i.GetProperty("owner").GetProperty("name").GetString() == "task-leaky").GetProperty("liveUnits").GetInt64();
+        long liveLoops = leaksNow.RootElement
+            .GetProperty("injections")
+            .EnumerateArray()
+            .Single(i => i.GetProperty("owner").GetProperty("name").GetString() == "task-leaky")
+            .GetProperty("liveUnits")
+            .GetInt64();
         var loopGroup = Regex.Match(dump, @"(?m)^(\d+) @ LeakOperator\.Leaks\.Tasks\.LeakyTaskLeak\+TimerLoop\.LoopAsync \[PeriodicTimer");
         Assert.True(loopGroup.Success, dump);
-        Assert.True(Math.Abs(long.Parse(loopGroup.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - liveLoops) <= 10 + (liveLoops / 50), $"dump {loopGroup.Value}, /debug/leaks {liveLoops} loops\n{dump}");
+        Assert.True(
+            Math.Abs(long.Parse(loopGroup.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - liveLoops) <= 10 + (liveLoops / 50),
+            $"dump {loopGroup.Value}, /debug/leaks {liveLoops} loops\n{dump}");
 
         Assert.Equal(0, await lab.ExitCodeAsync(TimeSpan.FromSeconds(120)));
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));

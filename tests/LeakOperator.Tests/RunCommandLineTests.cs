@@ -20,8 +20,10 @@ public sealed class RunCommandLineTests
     }
 
     [Theory]
-    [InlineData("--workers=3 --leader-elect=false --budget-memory-mib=64 --budget-timer-loops=10 --budget-connections=5 --status-refreshes-per-second=7 --debug-timers=true --client-qps=20 --client-burst=40")]
-    [InlineData("--workers 3 --leader-elect false --budget-memory-mib 64 --budget-timer-loops 10 --budget-connections 5 --status-refreshes-per-second 7 --debug-timers true --client-qps 20 --client-burst 40")]
+    [InlineData("--workers=3 --leader-elect=false --budget-memory-mib=64 --budget-timer-loops=10 --budget-connections=5 "
+        + "--status-refreshes-per-second=7 --debug-timers=true --client-qps=20 --client-burst=40")]
+    [InlineData("--workers 3 --leader-elect false --budget-memory-mib 64 --budget-timer-loops 10 --budget-connections 5 "
+        + "--status-refreshes-per-second 7 --debug-timers true --client-qps 20 --client-burst 40")]
     public void Options_are_read_as_name_equals_value_and_as_name_space_value(string arguments)
     {
         var options = Parse(arguments.Split(' '));

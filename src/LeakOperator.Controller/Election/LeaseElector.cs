@@ -16,7 +16,10 @@ namespace LeakOperator.Controller.Election;
 /// As in client-go, expiry is judged by when this instance last saw the record change, on its own monotonic clock, not
 /// by the holder's <c>renewTime</c>: two machines' clocks need not agree.
 /// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Any failure of one try is a try lost, as in client-go; it is logged and the next try follows.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Design",
+    "CA1031:Do not catch general exception types",
+    Justification = "Any failure of one try is a try lost, as in client-go; it is logged and the next try follows.")]
 internal sealed partial class LeaseElector(IKubernetes kubernetes, LeaderElectionOptions options, TimeProvider time, ILogger logger)
 {
     private const double JitterFactor = 1.2;
@@ -105,7 +108,11 @@ internal sealed partial class LeaseElector(IKubernetes kubernetes, LeaderElectio
             if (lease is null)
             {
                 var created = await kubernetes.CoordinationV1.CreateNamespacedLeaseAsync(
-                    new V1Lease { Metadata = new V1ObjectMeta { Name = options.LeaseName, NamespaceProperty = options.Namespace }, Spec = Held(new V1LeaseSpec { LeaseTransitions = 0, AcquireTime = now }, now) },
+                    new V1Lease
+                    {
+                        Metadata = new V1ObjectMeta { Name = options.LeaseName, NamespaceProperty = options.Namespace },
+                        Spec = Held(new V1LeaseSpec { LeaseTransitions = 0, AcquireTime = now }, now),
+                    },
                     options.Namespace,
                     cancellationToken: cancellationToken).ConfigureAwait(false);
                 Observe(created);

@@ -38,7 +38,12 @@ public sealed class ControllerMetrics : IWorkQueueObserver, IWatchObserver
             LabelNames = ["controller"],
             // controller-runtime's buckets, with five more under 5 ms: a storm's reconciles that make no API call
             // take about a millisecond, and a p95 inside the lowest bucket would be an interpolation, not a reading.
-            Buckets = [0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60],
+            Buckets =
+            [
+                0.0005, 0.001, 0.002, 0.003, 0.004,
+                0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0,
+                1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60,
+            ],
         });
         _depth = factory.CreateGauge("workqueue_depth", "Current depth of workqueue.", "name");
         _adds = factory.CreateCounter("workqueue_adds_total", "Total number of adds handled by workqueue.", "name");

@@ -25,7 +25,14 @@ public sealed partial class Controller<T>
     private readonly ObjectCache<T> _cache = new();
     private WorkQueue<ObjectKey>? _queue;
 
-    public Controller(CustomResourceClient<T> client, IReconciler<T> reconciler, ControllerOptions options, ControllerMetrics metrics, ILoggerFactory loggers, TimeProvider? time = null, ReconcileRequests? requests = null)
+    public Controller(
+        CustomResourceClient<T> client,
+        IReconciler<T> reconciler,
+        ControllerOptions options,
+        ControllerMetrics metrics,
+        ILoggerFactory loggers,
+        TimeProvider? time = null,
+        ReconcileRequests? requests = null)
     {
         requests?.Attach(key => _queue?.Add(key));
         _client = client;

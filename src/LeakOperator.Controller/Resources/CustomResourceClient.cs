@@ -78,7 +78,14 @@ public sealed class CustomResourceClient<T>(IKubernetes kubernetes, ResourceDefi
     public async Task<T> ReplaceAsync(T obj, CancellationToken cancellationToken)
     {
         return await Kubernetes.CustomObjects.ReplaceNamespacedCustomObjectAsync<T>(
-            WithoutManagedFields(obj), Definition.Group, Definition.Version, obj.Metadata.NamespaceProperty, Definition.Plural, obj.Metadata.Name, fieldManager: fieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+            WithoutManagedFields(obj),
+            Definition.Group,
+            Definition.Version,
+            obj.Metadata.NamespaceProperty,
+            Definition.Plural,
+            obj.Metadata.Name,
+            fieldManager: fieldManager,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -88,7 +95,14 @@ public sealed class CustomResourceClient<T>(IKubernetes kubernetes, ResourceDefi
     public async Task<T> ReplaceStatusAsync(T obj, CancellationToken cancellationToken)
     {
         return await Kubernetes.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<T>(
-            WithoutManagedFields(obj), Definition.Group, Definition.Version, obj.Metadata.NamespaceProperty, Definition.Plural, obj.Metadata.Name, fieldManager: fieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+            WithoutManagedFields(obj),
+            Definition.Group,
+            Definition.Version,
+            obj.Metadata.NamespaceProperty,
+            Definition.Plural,
+            obj.Metadata.Name,
+            fieldManager: fieldManager,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -46,15 +46,24 @@ public sealed class InjectionFactory(LeakBudget budget, TimeProvider? timeProvid
     }
 
     /// <summary>The variant for a spec's type and mode, drawing its units from <paramref name="ledger"/>.</summary>
-    internal ILeak CreateLeak(LeakOwner owner, InjectionSpec spec, UnitLedger ledger, CancellationToken ownerLifetime, Action? reconcileAgain = null, Func<CancellationToken, Task>? reconcileDirectly = null) =>
+    internal ILeak CreateLeak(
+        LeakOwner owner,
+        InjectionSpec spec,
+        UnitLedger ledger,
+        CancellationToken ownerLifetime,
+        Action? reconcileAgain = null,
+        Func<CancellationToken, Task>? reconcileDirectly = null) =>
         (spec.Type, spec.Mode) switch
         {
             // The write-up's storm: each leaky tick awaits a reconcile outside the queue. The safe twin's one ticker per
             // object does its periodic work in the tick and never reconciles: status refresh is the queue's RequeueAfter.
-            (LeakType.Task, LeakMode.Leaky) when spec.TaskPattern == TaskPattern.ReconcileStormDirect => new ReconcileStormLeak(new LeakyTaskLeak(ledger, spec.TickInterval, _time, onTickAsync: reconcileDirectly), direct: true),
-            (LeakType.Task, LeakMode.Safe) when spec.TaskPattern == TaskPattern.ReconcileStormDirect => new ReconcileStormLeak(new SafeTaskLeak(ledger, owner, spec.TickInterval, _time, Tickers, ownerLifetime), direct: true),
+            (LeakType.Task, LeakMode.Leaky) when spec.TaskPattern == TaskPattern.ReconcileStormDirect =>
+                new ReconcileStormLeak(new LeakyTaskLeak(ledger, spec.TickInterval, _time, onTickAsync: reconcileDirectly), direct: true),
+            (LeakType.Task, LeakMode.Safe) when spec.TaskPattern == TaskPattern.ReconcileStormDirect =>
+                new ReconcileStormLeak(new SafeTaskLeak(ledger, owner, spec.TickInterval, _time, Tickers, ownerLifetime), direct: true),
             (LeakType.Task, LeakMode.Leaky) when spec.TaskPattern == TaskPattern.ReconcileStorm => new ReconcileStormLeak(new LeakyTaskLeak(ledger, spec.TickInterval, _time, reconcileAgain)),
-            (LeakType.Task, LeakMode.Safe) when spec.TaskPattern == TaskPattern.ReconcileStorm => new ReconcileStormLeak(new SafeTaskLeak(ledger, owner, spec.TickInterval, _time, Tickers, ownerLifetime, reconcileAgain)),
+            (LeakType.Task, LeakMode.Safe) when spec.TaskPattern == TaskPattern.ReconcileStorm =>
+                new ReconcileStormLeak(new SafeTaskLeak(ledger, owner, spec.TickInterval, _time, Tickers, ownerLifetime, reconcileAgain)),
             (LeakType.Memory, LeakMode.Leaky) => new LeakyMemoryLeak(ledger),
             (LeakType.Memory, LeakMode.Safe) => new SafeMemoryLeak(ledger, UnitsPerStep(spec)),
             (LeakType.Task, _) when spec.TaskPattern != TaskPattern.Unstopped => new StopPatternLeak(ledger, spec.Mode, StopPattern.For(spec.TaskPattern), spec.TickInterval),

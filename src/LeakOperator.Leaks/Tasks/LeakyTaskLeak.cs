@@ -11,7 +11,10 @@ namespace LeakOperator.Leaks.Tasks;
 /// <param name="onTick">What each tick does besides being counted (the reconcile storm re-enqueues the owner).</param>
 /// <param name="onTickAsync">What each tick awaits before the loop waits for the next one (the direct storm's
 /// reconcile, called from the loop as the write-up's goroutine calls it); it gets a token cancelled on release.</param>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "ReleaseAsync is this leak's disposal; the cancellation source has no timer or wait handle to free.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Design",
+    "CA1001:Types that own disposable fields should be disposable",
+    Justification = "ReleaseAsync is this leak's disposal; the cancellation source has no timer or wait handle to free.")]
 internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, TimeProvider timeProvider, Action? onTick = null, Func<CancellationToken, Task>? onTickAsync = null) : ILeak
 {
     private readonly WeakTracker<TimerLoop> _loops = new();
@@ -131,7 +134,10 @@ internal sealed class LeakyTaskLeak(UnitLedger ledger, TimeSpan tickInterval, Ti
         }
 
         /// <summary>The goroutine ignores what its call returns; so does this loop, counting failures as evidence.</summary>
-        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A leaked loop must survive whatever its tick's work throws, as the leaking goroutine does.")]
+        [System.Diagnostics.CodeAnalysis.SuppressMessage(
+            "Design",
+            "CA1031:Do not catch general exception types",
+            Justification = "A leaked loop must survive whatever its tick's work throws, as the leaking goroutine does.")]
         private async Task DoTickWorkAsync(Func<CancellationToken, Task> work)
         {
             try

@@ -24,7 +24,10 @@ internal sealed record BaselineCheck(bool BackToBaseline, IReadOnlyList<string> 
         long heapGrowth = afterRelease.GcHeapBytes - baseline.GcHeapBytes;
         if (heapGrowth > HeapAllowanceBytes)
         {
-            differences.Add(string.Create(CultureInfo.InvariantCulture, $"GC heap {Mib(afterRelease.GcHeapBytes)} is {Mib(heapGrowth)} above the baseline {Mib(baseline.GcHeapBytes)} (allowance {Mib(HeapAllowanceBytes)})"));
+            differences.Add(string.Create(
+                CultureInfo.InvariantCulture,
+                $"GC heap {Mib(afterRelease.GcHeapBytes)} is {Mib(heapGrowth)} above the baseline {Mib(baseline.GcHeapBytes)}"
+                + $" (allowance {Mib(HeapAllowanceBytes)})"));
         }
 
         return new BaselineCheck(differences.Count == 0, differences);

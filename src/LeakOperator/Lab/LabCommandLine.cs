@@ -20,7 +20,9 @@ internal sealed class LabCommandLine
     private readonly Option<IReadOnlyList<LeakType>> _leak = OptionKinds.OneOf("--leak", "which leak types", s_leakSets, AllLeaks);
     private readonly Option<TaskPattern?> _scenario = OptionKinds.OneOf(
         "--scenario",
-        "race one of the write-up's ticker failures instead: the naive code against SafeTicker (reconcile-storm: a ticker per reconcile re-enqueueing its object; reconcile-storm-direct: one whose loop calls the reconcile itself)",
+        "race one of the write-up's ticker failures instead: the naive code against SafeTicker " +
+        "(reconcile-storm: a ticker per reconcile re-enqueueing its object; " +
+        "reconcile-storm-direct: one whose loop calls the reconcile itself)",
         s_patterns,
         "none",
         "PATTERN");

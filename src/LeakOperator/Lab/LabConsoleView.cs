@@ -40,7 +40,10 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
     {
         if (report.StoppedBy is { } signal)
         {
-            console.MarkupLine(CultureInfo.InvariantCulture, $"[yellow]Stopped early by {signal}[/] after {report.DurationSeconds:0.#} s of {options.Duration.TotalSeconds:0} s: everything is released, and the comparison covers what was sampled.");
+            console.MarkupLine(
+                CultureInfo.InvariantCulture,
+                $"[yellow]Stopped early by {signal}[/] after {report.DurationSeconds:0.#} s of {options.Duration.TotalSeconds:0} s: "
+                + "everything is released, and the comparison covers what was sampled.");
         }
 
         string title = options.Scenario is { } scenario ? $"Leaky against safe: {scenario.ToWire()}" : "Leaky against safe";
@@ -64,7 +67,12 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
         string verdict = check.BackToBaseline ? "[green bold]Back to baseline[/]" : $"[red bold]Not back to baseline[/]: {Markup.Escape(check.LeftBehind)}";
         console.MarkupLine($"After release and a full GC: {verdict}");
         var (before, after) = (report.Baseline, report.AfterRelease);
-        console.MarkupLine(CultureInfo.InvariantCulture, $"  timers {after.ActiveTimers} (baseline {before.ActiveTimers}) · sockets {after.OpenSockets} (baseline {before.OpenSockets}, +{after.ServingSockets} serving /metrics) · HTTP connections {after.HttpClientOpenConnections} (baseline {before.HttpClientOpenConnections}) · GC heap {Mib(after.GcHeapBytes)} (baseline {Mib(before.GcHeapBytes)})");
+        console.MarkupLine(
+            CultureInfo.InvariantCulture,
+            $"  timers {after.ActiveTimers} (baseline {before.ActiveTimers})"
+            + $" · sockets {after.OpenSockets} (baseline {before.OpenSockets}, +{after.ServingSockets} serving /metrics)"
+            + $" · HTTP connections {after.HttpClientOpenConnections} (baseline {before.HttpClientOpenConnections})"
+            + $" · GC heap {Mib(after.GcHeapBytes)} (baseline {Mib(before.GcHeapBytes)})");
         foreach (var capped in report.Subjects.Where(s => s.CapReason is not null))
         {
             console.MarkupLine($"[yellow]{Markup.Escape(capped.LeakType)} {Markup.Escape(capped.Mode)}: cap engaged ({Markup.Escape(capped.CapReason!)})[/]");
@@ -82,7 +90,10 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
         _lastPlain = elapsed;
         var units = string.Join("  ", subjects.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Type.ToWire()}/{s.Mode.ToWire()}={s.LatestUnits:0}")));
         // Plain text, not Spectre's: a progress line in a log must not be wrapped or styled.
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{elapsed.TotalSeconds,4:0}s/{options.Duration.TotalSeconds:0}s] {units}  timers={readings.ActiveTimers} sockets={readings.OpenSockets} heap={Mib(readings.GcHeapBytes)}"));
+        Console.Out.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"[{elapsed.TotalSeconds,4:0}s/{options.Duration.TotalSeconds:0}s] {units}  "
+            + $"timers={readings.ActiveTimers} sockets={readings.OpenSockets} heap={Mib(readings.GcHeapBytes)}"));
     }
 
     private Rows LiveView(TimeSpan elapsed, IReadOnlyList<LabSubject> subjects, RuntimeReadings readings)
@@ -102,8 +113,15 @@ internal sealed class LabConsoleView(IAnsiConsole console, LabOptions options)
                 Markup.Escape(s.Injection.Spec.UnitName()));
         }
 
-        var header = new Markup(string.Create(CultureInfo.InvariantCulture, $"[bold]LeakOperator lab[/]  {elapsed.TotalSeconds:0}/{options.Duration.TotalSeconds:0} s  [grey]{new string('█', (int)(done * 30))}{new string('░', 30 - (int)(done * 30))}[/]"));
-        var footer = new Markup(string.Create(CultureInfo.InvariantCulture, $"[grey]timers {readings.ActiveTimers} · thread-pool threads {readings.ThreadPoolThreads} · sockets {readings.OpenSockets} · HTTP client connections {readings.HttpClientOpenConnections} · GC heap {Mib(readings.GcHeapBytes)} · working set {Mib(readings.WorkingSetBytes)}[/]"));
+        var header = new Markup(string.Create(
+            CultureInfo.InvariantCulture,
+            $"[bold]LeakOperator lab[/]  {elapsed.TotalSeconds:0}/{options.Duration.TotalSeconds:0} s  "
+            + $"[grey]{new string('█', (int)(done * 30))}{new string('░', 30 - (int)(done * 30))}[/]"));
+        var footer = new Markup(string.Create(
+            CultureInfo.InvariantCulture,
+            $"[grey]timers {readings.ActiveTimers} · thread-pool threads {readings.ThreadPoolThreads} · sockets {readings.OpenSockets}"
+            + $" · HTTP client connections {readings.HttpClientOpenConnections} · GC heap {Mib(readings.GcHeapBytes)}"
+            + $" · working set {Mib(readings.WorkingSetBytes)}[/]"));
         return new Rows(header, table, footer);
     }
 

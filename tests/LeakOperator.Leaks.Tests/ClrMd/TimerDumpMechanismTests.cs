@@ -55,7 +55,9 @@ public sealed class TimerDumpMechanismTests(ITestOutputHelper output)
             ClrMdTimerDump.Take();
             var reflection = Time(() => TimerDump.Take().Total, rounds: 20);
             var clrMd = Time(() => ClrMdTimerDump.Take().Sum(g => g.Count), rounds: 3);
-            output.WriteLine($"10,000 timers: in-process reading {reflection.TotalMilliseconds:0.0} ms per call; ClrMD self-dump {clrMd.TotalMilliseconds:0} ms per call (the process is suspended while createdump writes it)");
+            output.WriteLine(
+                $"10,000 timers: in-process reading {reflection.TotalMilliseconds:0.0} ms per call; "
+                + $"ClrMD self-dump {clrMd.TotalMilliseconds:0} ms per call (the process is suspended while createdump writes it)");
         }
         finally
         {

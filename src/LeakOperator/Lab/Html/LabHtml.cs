@@ -30,7 +30,10 @@ internal static class LabHtml
             <style>{LabHtmlStyle.Css}</style></head><body>
             <h1>{Encode(title)}</h1>
             """);
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">Leaky and safe side by side for {report.DurationSeconds:0.#} s · {Encode(report.Runtime)} · {report.Processors} processors · started {report.StartedAt:u}. Units are sampled after a forced full GC.</p>");
+        html.Append(
+            CultureInfo.InvariantCulture,
+            $"<p class=\"meta\">Leaky and safe side by side for {report.DurationSeconds:0.#} s · {Encode(report.Runtime)} · "
+            + $"{report.Processors} processors · started {report.StartedAt:u}. Units are sampled after a forced full GC.</p>");
         if (report.StoppedBy is { } signal)
         {
             html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">Stopped early by {Encode(signal)}: everything was released, and the report covers what was sampled.</p>");
@@ -54,7 +57,11 @@ internal static class LabHtml
         foreach (var s in report.Subjects)
         {
             string evidence = string.Join(" ", s.Evidence.Select(e => $"{e.Key}={Number(e.Value)}"));
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(s.LeakType)}</td><td class=\"{Encode(s.Mode)}-text\">{Encode(s.Mode)}</td><td>{Encode(s.Pattern)}</td><td>{Number(s.StartUnits)}</td><td>{Number(s.EndUnits)}</td><td>{Number(s.UnitsPerMinute)}</td><td class=\"{s.Verdict}\">{s.Verdict}</td><td>{Encode(s.Unit)}</td><td class=\"evidence\">{Encode(evidence)}</td></tr>");
+            html.Append(
+                CultureInfo.InvariantCulture,
+                $"<tr><td>{Encode(s.LeakType)}</td><td class=\"{Encode(s.Mode)}-text\">{Encode(s.Mode)}</td><td>{Encode(s.Pattern)}</td>"
+                + $"<td>{Number(s.StartUnits)}</td><td>{Number(s.EndUnits)}</td><td>{Number(s.UnitsPerMinute)}</td>"
+                + $"<td class=\"{s.Verdict}\">{s.Verdict}</td><td>{Encode(s.Unit)}</td><td class=\"evidence\">{Encode(evidence)}</td></tr>");
         }
 
         html.Append("</table>");
@@ -64,7 +71,10 @@ internal static class LabHtml
             html.Append("<ul class=\"notes\">");
             foreach (var s in capped)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<li>{Encode(s.LeakType)} {Encode(s.Mode)}: cap engaged ({Encode(s.CapReason!)}); {s.InjectedUnits} units injected, the cap is {s.MaxUnits}.</li>");
+                html.Append(
+                    CultureInfo.InvariantCulture,
+                    $"<li>{Encode(s.LeakType)} {Encode(s.Mode)}: cap engaged ({Encode(s.CapReason!)}); "
+                    + $"{s.InjectedUnits} units injected, the cap is {s.MaxUnits}.</li>");
             }
 
             html.Append("</ul>");
@@ -82,7 +92,11 @@ internal static class LabHtml
         foreach (var s in sides)
         {
             string axis = RightAxis(s) ? " (right axis)" : "";
-            html.Append(CultureInfo.InvariantCulture, $"<li><span class=\"swatch {Encode(s.Mode)}\"></span><b>{Encode(s.Mode)}</b>{axis}: {Number(s.StartUnits)} → {Number(s.EndUnits)}, {Number(s.UnitsPerMinute)}/min, <span class=\"{s.Verdict}\">{s.Verdict}</span></li>");
+            html.Append(
+                CultureInfo.InvariantCulture,
+                $"<li><span class=\"swatch {Encode(s.Mode)}\"></span><b>{Encode(s.Mode)}</b>{axis}: "
+                + $"{Number(s.StartUnits)} → {Number(s.EndUnits)}, {Number(s.UnitsPerMinute)}/min, "
+                + $"<span class=\"{s.Verdict}\">{s.Verdict}</span></li>");
         }
 
         html.Append("</ul>");
@@ -98,7 +112,9 @@ internal static class LabHtml
     private static void AppendTimeline(StringBuilder html, LabReport report)
     {
         html.Append("<section class=\"timeline\"><h2>The process over the run</h2>");
-        html.Append("<p>What the write-up's detection table watches, for the whole process: a sample every interval, the dashed line is the baseline before any injection, the dot the reading after release.</p><div class=\"grid2\">");
+        html.Append(
+            "<p>What the write-up's detection table watches, for the whole process: a sample every interval, "
+            + "the dashed line is the baseline before any injection, the dot the reading after release.</p><div class=\"grid2\">");
         AppendProcessChart(html, report, "live timers", "timers", r => r.ActiveTimers);
         AppendProcessChart(html, report, "open sockets (apart from /metrics)", "sockets", r => r.OpenSockets);
         AppendProcessChart(html, report, "GC heap after a full GC", "MiB", r => r.GcHeapBytes / 1048576.0);
@@ -123,7 +139,10 @@ internal static class LabHtml
     {
         var check = report.AfterReleaseCheck;
         string verdictClass = check.BackToBaseline ? "Stable" : "Leaking";
-        html.Append(CultureInfo.InvariantCulture, $"<section class=\"after\"><h2>After release and a full GC: <span class=\"{verdictClass}\">{Encode(check.BackToBaseline ? "Back to baseline" : "Not back to baseline")}</span></h2>");
+        html.Append(
+            CultureInfo.InvariantCulture,
+            $"<section class=\"after\"><h2>After release and a full GC: <span class=\"{verdictClass}\">"
+            + $"{Encode(check.BackToBaseline ? "Back to baseline" : "Not back to baseline")}</span></h2>");
         if (!check.BackToBaseline)
         {
             html.Append("<ul class=\"notes\">");
@@ -147,7 +166,10 @@ internal static class LabHtml
     }
 
     private static void Row(StringBuilder html, string name, LabReport report, Func<RuntimeReadings, double> value, string judged) =>
-        html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(name)}</td><td>{Number(value(report.Baseline))}</td><td>{Number(value(report.End))}</td><td>{Number(value(report.AfterRelease))}</td><td class=\"judged\">{Encode(judged)}</td></tr>");
+        html.Append(
+            CultureInfo.InvariantCulture,
+            $"<tr><td>{Encode(name)}</td><td>{Number(value(report.Baseline))}</td><td>{Number(value(report.End))}</td>"
+            + $"<td>{Number(value(report.AfterRelease))}</td><td class=\"judged\">{Encode(judged)}</td></tr>");
 
     private static string Number(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 

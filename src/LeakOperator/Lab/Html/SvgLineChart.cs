@@ -49,7 +49,8 @@ internal static class SvgLineChart
         double Py(Axis axis, double value) => Top + plotHeight - (value / axis.End * plotHeight);
 
         var svg = new StringBuilder();
-        Append(svg, $"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"{spec.Width}\" height=\"{spec.Height}\" viewBox=\"0 0 {spec.Width} {spec.Height}\" role=\"img\" aria-label=\"{Encode(spec.YLabel)} over {Encode(spec.XLabel)}\">");
+        Append(svg, $"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"{spec.Width}\" height=\"{spec.Height}\"");
+        Append(svg, $" viewBox=\"0 0 {spec.Width} {spec.Height}\" role=\"img\" aria-label=\"{Encode(spec.YLabel)} over {Encode(spec.XLabel)}\">");
         Append(svg, $"<rect class=\"plot\" x=\"{Left}\" y=\"{Top}\" width=\"{plotWidth:0.#}\" height=\"{plotHeight:0.#}\"/>");
         foreach (double tick in x.Ticks)
         {

@@ -51,7 +51,9 @@ internal static class RunCommand
             await Console.Error.WriteLineAsync($"LeakOperator run: cannot serve /metrics: {bindProblem} Set ASPNETCORE_URLS to a free address.").ConfigureAwait(false);
             return ExitCodes.BadUsage;
         }
-        Console.Out.WriteLine($"LeakOperator run: {options.Identity} serving {ObservabilityEndpoints.ListeningAddress(app)}/metrics, watching {LeakTest.Definition} at {config.Host} (config: {source})");
+        Console.Out.WriteLine(
+            $"LeakOperator run: {options.Identity} serving {ObservabilityEndpoints.ListeningAddress(app)}/metrics, "
+            + $"watching {LeakTest.Definition} at {config.Host} (config: {source})");
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Ok;
     }

@@ -26,8 +26,18 @@ internal sealed class RunCommandLine
     private readonly Option<int> _budgetTimerLoops = OptionKinds.WholeNumber("--budget-timer-loops", "operator-wide cap on leaked timer loops", (int)s_budget.TimerLoops, 0, 1_000_000);
     private readonly Option<int> _budgetConnections = OptionKinds.WholeNumber("--budget-connections", "operator-wide cap on leaked connections", (int)s_budget.Connections, 0, 100_000);
     private readonly Option<bool> _debugTimers = OptionKinds.TrueOrFalse("--debug-timers", "serve /debug/timers: every live timer grouped by owner (reads the runtime's timer queues)", false);
-    private readonly Option<int> _clientQps = OptionKinds.WholeNumber("--client-qps", "client-side rate limit on API requests, per second, like client-go's QPS (controller-runtime: 20); 0: none", 0, 0, 100_000);
-    private readonly Option<int> _clientBurst = OptionKinds.WholeNumber("--client-burst", "requests the client-side limiter lets through at once after a quiet spell, like client-go's Burst (controller-runtime: 30)", 30, 1, 100_000);
+    private readonly Option<int> _clientQps = OptionKinds.WholeNumber(
+        "--client-qps",
+        "client-side rate limit on API requests, per second, like client-go's QPS (controller-runtime: 20); 0: none",
+        0,
+        0,
+        100_000);
+    private readonly Option<int> _clientBurst = OptionKinds.WholeNumber(
+        "--client-burst",
+        "requests the client-side limiter lets through at once after a quiet spell, like client-go's Burst (controller-runtime: 30)",
+        30,
+        1,
+        100_000);
 
     public RunCommandLine()
     {
