@@ -1,6 +1,6 @@
 using System.Text;
 using k8s;
-using LeakOperator.Controller.Metrics;
+using LeakOperator.Controller.Instrumentation;
 using LeakOperator.Controller.Reconciling;
 using LeakOperator.Controller.Resources;
 using LeakOperator.Controller.Tests.FakeApi;

@@ -239,10 +239,10 @@ public sealed class ControllerTests
         Assert.Equal([Finalizer], reconciled.Metadata.Finalizers);
     }
 
-    // Fails today: after the 409, ConflictRetry reads the object again, finds it being deleted, and AddFinalizer
-    // declines (it adds nothing to an object being deleted); WriteAsync then returns that object, and ProcessAsync,
-    // which only checks it for null, hands it to ReconcileAsync as if it were live. Un-skip with the fix.
-    [Fact(Skip = "Controller<T> reconciles an object whose deletion it met while adding its finalizer (see the comment above)")]
+    // Failed before the fix: after the 409, ConflictRetry reads the object again, finds it being deleted, and
+    // AddFinalizer declines (it adds nothing to an object being deleted); ProcessAsync, which checked the result only
+    // for null, handed that object to ReconcileAsync as if it were live. It now goes on only when the finalizer was written.
+    [Fact]
     public async Task A_finalizer_write_that_meets_a_deletion_does_not_reconcile_the_object_being_deleted()
     {
         // a carries someone else's finalizer, so deleting it only marks it; the mark lands between list and PUT.

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using LeakOperator.Diagnostics;
+using LeakOperator.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -64,7 +65,7 @@ public sealed class DefaultIgnoresTests
         var waiting = notOurChild.WaitForExitAsync(stop.Token);
 
         Assert.Empty((await withDefaults.FindLeaksAsync()).Timers);
-        var polling = await LeakOperator.TestSupport.Eventually.Within(
+        var polling = await Eventually.Within(
             () => without.FindLeaks().Timers,
             timers => timers.Any(g => g.Owner.StartsWith("System.Diagnostics.ProcessWaitState", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(5));

@@ -158,13 +158,17 @@ public sealed partial class Controller<T>
 
         if (!HasFinalizer(obj))
         {
-            var updated = (await WriteAsync(obj, AddFinalizer, cancellationToken).ConfigureAwait(false)).Latest;
-            if (updated is null)
+            var added = await WriteAsync(obj, AddFinalizer, cancellationToken).ConfigureAwait(false);
+
+            // Not written: gone, or the version read after a conflict already had it or is being deleted (AddFinalizer
+            // declines then). A newer version's own watch event queues the key again, and that pass sees it as it is;
+            // reconciling the re-read copy here would reconcile an object being deleted.
+            if (!added.Written)
             {
                 return ReconcileResult.Done;
             }
 
-            obj = updated;
+            obj = added.Latest!;
         }
 
         return await _reconciler.ReconcileAsync(obj, cancellationToken).ConfigureAwait(false);
