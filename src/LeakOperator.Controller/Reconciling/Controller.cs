@@ -160,15 +160,15 @@ public sealed partial class Controller<T>
         {
             var added = await WriteAsync(obj, AddFinalizer, cancellationToken).ConfigureAwait(false);
 
-            // Not written: gone, or the version read after a conflict already had it or is being deleted (AddFinalizer
-            // declines then). A newer version's own watch event queues the key again, and that pass sees it as it is;
-            // reconciling the re-read copy here would reconcile an object being deleted.
-            if (!added.Written)
+            // Gone, or found being deleted when read again after a conflict (AddFinalizer declines then): not
+            // reconciled as if it were live. The deletion's own watch event brings the key back to the deletion path
+            // above. A re-read that already had our finalizer is reconciled as it is: nothing else may queue it again.
+            if (added.Latest is not { } latest || latest.Metadata.DeletionTimestamp is not null)
             {
                 return ReconcileResult.Done;
             }
 
-            obj = added.Latest!;
+            obj = latest;
         }
 
         return await _reconciler.ReconcileAsync(obj, cancellationToken).ConfigureAwait(false);

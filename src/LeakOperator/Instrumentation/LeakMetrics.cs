@@ -43,7 +43,9 @@ public sealed class LeakMetrics
         _evidence = factory.CreateGauge("leakoperator_leak_evidence", "A leak's own secondary readings (ticksAfterStop, doubleCleanups, ticksDelivered, ...), by pattern.", s_evidenceLabels);
         _leaking = factory.CreateGauge("leakoperator_leaking", "1 while the operator judges the injection Leaking, 0 while Stable; absent until it has enough samples to judge.", s_injectionLabels);
         _capEngaged = factory.CreateGauge("leakoperator_cap_engaged", "1 once a cap (the LeakTest's maxUnits or an operator-wide budget) refused the injection units.", s_injectionLabels);
-        _safeTickers = factory.CreateGauge("leakoperator_safe_tickers_open", "SafeTickers created and not yet closed in this process (the fixed tickers and the operator's own samplers).");
+        _safeTickers = factory.CreateGauge(
+            "leakoperator_safe_tickers_open",
+            "SafeTickers created and not yet closed in this process (the fixed tickers and the one sampler the operator shares among all LeakTests).");
         _activeTimers = factory.CreateGauge("leakoperator_runtime_active_timers", "Timer.ActiveCount: scheduled timers in the process (includes Task.Delay and HTTP handler timers).");
         _threadPoolThreads = factory.CreateGauge("leakoperator_threadpool_threads", "Thread-pool threads.");
         _threadPoolQueue = factory.CreateGauge("leakoperator_threadpool_queue_length", "Work items waiting in the thread pool.");

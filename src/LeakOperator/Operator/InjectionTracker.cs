@@ -9,7 +9,8 @@ namespace LeakOperator.Operator;
 /// <summary>
 /// The injections this operator runs, one per LeakTest (owner), each with the generation and uid it was started for.
 /// It registers each in the <see cref="InjectionInventory"/> (what metrics and /debug read) as it starts it, and
-/// releases through it, so the two never disagree.
+/// releases through it, so the two agree (but while a release runs: the inventory forgets an injection as its release
+/// starts).
 /// </summary>
 internal sealed partial class InjectionTracker(InjectionFactory factory, InjectionInventory inventory, TimeProvider time, ILogger<InjectionTracker> logger)
 {

@@ -106,7 +106,9 @@ internal sealed class LeakTestReconciler(
             return ReconcileResult.After(StatusPacing.MinStatusWriteInterval);
         }
 
-        if (write is { Outcome: StatusWriteOutcome.Written, Status: { } written })
+        // As before the split: compared with the status as this pass left it (written, or already so), so a phase the
+        // direct storm wrote first is still announced once by the queued pass.
+        if (write.Status is { } written)
         {
             var injection = tracked.Injection;
             foreach (var e in LeakTestEvents.Transitions(obj.Status, written, injection.Spec.UnitName(), injection.Ledger.CapReason))

@@ -33,7 +33,8 @@ internal readonly record struct StatusWrite(StatusWriteOutcome Outcome, LeakTest
 /// Writes LeakTest status so that a storm of reconciles does not become a storm of writes and watch events: nothing
 /// is sent when nothing changed; a refresh that changes only numbers waits until the paced interval has passed since
 /// its injection's last write (the next refresh sends it); a change a user acts on (see
-/// <see cref="StatusProjection.Significant"/>) is sent at once and retried on a conflict. Counts every conflict.
+/// <see cref="StatusProjection.Significant"/>) is sent at once and retried on a conflict. Counts every conflict it
+/// retries or gives up on in a refresh; one that outlasts <see cref="WriteAsync"/>'s retries is thrown to the caller.
 /// </summary>
 internal sealed class StatusWriter(CustomResourceClient<LeakTest> client, StatusPacing pacing, ControllerMetrics metrics, string controller)
 {

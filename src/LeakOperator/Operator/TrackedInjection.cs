@@ -5,8 +5,8 @@ namespace LeakOperator.Operator;
 
 /// <summary>
 /// An injection the operator runs for one generation of one LeakTest, and the growth seen while it injected:
-/// sampled every second by the <see cref="SharedSampler"/> until it is disposed, independent of how often reconciles
-/// run.
+/// sampled every second by the <see cref="SharedSampler"/> until it is disposed (a tick already running may still
+/// take one more sample, which the phase check turns away after release), independent of how often reconciles run.
 /// </summary>
 internal sealed class TrackedInjection : IDisposable
 {

@@ -306,7 +306,11 @@ internal sealed class FakeApiServer<T> : DelegatingHandler
                     string? sentVersion = Meta(sent)["resourceVersion"]?.GetValue<string>();
                     if (sentVersion != Meta(stored)["resourceVersion"]?.GetValue<string>())
                     {
-                        return Failure(HttpStatusCode.Conflict, "Conflict", $"Operation cannot be fulfilled on {_definition} \"{key.Value.Name}\": the object has been modified; please apply your changes to the latest version and try again");
+                        return Failure(
+                            HttpStatusCode.Conflict,
+                            "Conflict",
+                            $"Operation cannot be fulfilled on {_definition} \"{key.Value.Name}\": the object has been modified; "
+                            + "please apply your changes to the latest version and try again");
                     }
 
                     return Json(HttpStatusCode.OK, Write(key.Value, stored, sent, status: verb == ApiVerb.ReplaceStatus).DeepClone());
