@@ -1,7 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 
-namespace LeakOperator.Controller.Tests.FakeApi;
+namespace LeakOperator.TestSupport.FakeApi;
 
 /// <summary>
 /// The body of one watch response: newline-delimited JSON events, handed to the reader as the server sends them and

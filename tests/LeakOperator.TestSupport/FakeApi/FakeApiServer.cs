@@ -7,10 +7,10 @@ using k8s;
 using k8s.Models;
 using LeakOperator.Controller.Resources;
 
-namespace LeakOperator.Controller.Tests.FakeApi;
+namespace LeakOperator.TestSupport.FakeApi;
 
 /// <summary>What a request asked the fake for.</summary>
-internal enum ApiVerb
+public enum ApiVerb
 {
     List,
     Watch,
@@ -22,7 +22,7 @@ internal enum ApiVerb
 }
 
 /// <summary>One request the fake answered, with the status it answered (a watch: its headers' status).</summary>
-internal sealed record ApiRequest(ApiVerb Verb, ObjectKey? Key, string Query, string? Body, HttpStatusCode Status)
+public sealed record ApiRequest(ApiVerb Verb, ObjectKey? Key, string Query, string? Body, HttpStatusCode Status)
 {
     /// <summary>A query parameter; null when the request did not send it.</summary>
     public string? Parameter(string name) => HttpUtility.ParseQueryString(Query)[name];
@@ -31,8 +31,9 @@ internal sealed record ApiRequest(ApiVerb Verb, ObjectKey? Key, string Query, st
 }
 
 /// <summary>
-/// An in-process API server for one custom resource (all namespaces), put where the socket handler would be at the end
-/// of a real <see cref="Kubernetes"/> client's pipeline: the client, its serializer and its errors are the real ones, and
+/// An in-process API server for one custom resource (all namespaces), whichever its type and definition are (Widget
+/// in the controller runtime's tests, LeakTest in the operator's), put where the socket handler would be at the end of
+/// a real <see cref="Kubernetes"/> client's pipeline: the client, its serializer and its errors are the real ones, and
 /// only the bytes never leave the process. It serves what a controller uses: LIST with a resourceVersion, WATCH from
 /// a version (replaying what came after it, then streaming), GET, PUT of the object and of /status with optimistic
 /// concurrency (409 on a stale resourceVersion), and DELETE with finalizers. The test changes objects through the
@@ -44,7 +45,7 @@ internal sealed record ApiRequest(ApiVerb Verb, ObjectKey? Key, string Query, st
 /// creationTimestamp, generation and deletionTimestamp are the server's; an object with finalizers is only marked
 /// deleted, and goes once its last finalizer is removed.
 /// </remarks>
-internal sealed class FakeApiServer<T> : DelegatingHandler
+public sealed class FakeApiServer<T> : DelegatingHandler
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly ResourceDefinition _definition;
