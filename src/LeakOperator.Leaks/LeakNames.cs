@@ -10,10 +10,6 @@ public static class LeakNames
 
     public static WireNames<LeakMode> Modes { get; } = new((LeakMode.Leaky, "leaky"), (LeakMode.Safe, "safe"));
 
-    public static IReadOnlyList<LeakType> AllTypes => Types.Values;
-
-    public static IReadOnlyList<LeakMode> AllModes => Modes.Values;
-
     public static string ToWire(this LeakType type) => Types.Of(type);
 
     public static string ToWire(this LeakMode mode) => Modes.Of(mode);
@@ -26,5 +22,4 @@ public static class LeakNames
         LeakType.HttpConn => "open connections",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
-
 }

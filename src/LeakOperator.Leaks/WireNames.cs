@@ -11,15 +11,32 @@ public sealed class WireNames<T>
 {
     private readonly (T Value, string Name)[] _names;
 
+    /// <summary>The table; every value of <typeparamref name="T"/> must have exactly one name, and no name two values.</summary>
+    /// <exception cref="ArgumentException">A value is missing or named twice, or a name is used twice.</exception>
     public WireNames(params (T Value, string Name)[] names)
     {
+        // Checked here, where the tables are built (type initializers): a value added to the enum and not named would
+        // otherwise surface as an ArgumentOutOfRangeException in whatever first writes it, in a user's run.
+        var missing = Enum.GetValues<T>().Except(names.Select(n => n.Value)).ToList();
+        if (missing.Count > 0 || names.DistinctBy(n => n.Value).Count() != names.Length
+            || names.DistinctBy(n => n.Name, StringComparer.Ordinal).Count() != names.Length)
+        {
+            throw new ArgumentException(
+                $"{typeof(T).Name} needs one name per value and one value per name (unnamed: {string.Join(", ", missing)})",
+                nameof(names));
+        }
+
         _names = names;
         Values = [.. names.Select(n => n.Value)];
+        Entries = [.. names.Select(n => KeyValuePair.Create(n.Name, n.Value))];
         OneOf = string.Join(", ", names.Select(n => n.Name));
     }
 
     /// <summary>Every value, in the table's order (the order help and errors list them).</summary>
     public IReadOnlyList<T> Values { get; }
+
+    /// <summary>Every name with its value, in the table's order: for a parser that adds names of its own.</summary>
+    public IReadOnlyList<KeyValuePair<string, T>> Entries { get; }
 
     /// <summary>Every name, comma-separated, for "is not one of …".</summary>
     public string OneOf { get; }

@@ -3,7 +3,7 @@ using LeakOperator.TestSupport;
 
 namespace LeakOperator.Leaks.Tests;
 
-/// <summary>The inventory is where an injection is let go: released once, by whoever removes it, with what it held.</summary>
+/// <summary>The inventory is where an injection is let go: released once, however many ask, then forgotten.</summary>
 public sealed class InjectionInventoryTests
 {
     private static readonly LeakBudget s_roomy = new(new LeakBudgetLimits(MemoryMiB: 4096, TimerLoops: 100_000, Connections: 1000));
@@ -29,7 +29,7 @@ public sealed class InjectionInventoryTests
     }
 
     [Fact]
-    public async Task Of_many_concurrent_releases_of_one_owner_exactly_one_reports_the_units()
+    public async Task Concurrent_releases_of_one_owner_share_its_one_release_and_report_the_same_units()
     {
         var inventory = new InjectionInventory();
         var injection = new InjectionFactory(s_roomy).Create(new LeakOwner("test", "raced"), InjectionSpec.Default(LeakType.Task, LeakMode.Leaky) with { RatePerSecond = 100 });
@@ -39,7 +39,11 @@ public sealed class InjectionInventoryTests
 
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => inventory.ReleaseAsync(injection.Owner))));
 
-        Assert.Single(results, r => r is not null);
+        // Each caller that found the injection awaited the same release: one count, however the 16 interleaved; those
+        // that came after it was forgotten found nothing.
+        var counts = results.Where(r => r is not null).Distinct().ToList();
+        Assert.True(counts.Count == 1 && counts[0] >= 5, $"counts reported: {string.Join(", ", results)}");
         Assert.Equal(0, injection.Ledger.Held);
+        Assert.Equal(0, inventory.Count);
     }
 }

@@ -11,9 +11,9 @@ public sealed class ReleaseToBaselineTests
     public static TheoryData<LeakType, LeakMode> Cases()
     {
         var cases = new TheoryData<LeakType, LeakMode>();
-        foreach (var type in LeakNames.AllTypes)
+        foreach (var type in LeakNames.Types.Values)
         {
-            foreach (var mode in LeakNames.AllModes)
+            foreach (var mode in LeakNames.Modes.Values)
             {
                 cases.Add(type, mode);
             }

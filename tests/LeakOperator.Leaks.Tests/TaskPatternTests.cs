@@ -17,10 +17,10 @@ public sealed class TaskPatternTests
     public static TheoryData<TaskPattern, string?, double> Patterns => new()
     {
         // pattern, the evidence that shows the failure (null: the live units are the evidence), share of attempts that must fail
-        { TaskPattern.LostStop, LostStopPattern.StopsReportedSuccess, 0.9 },
+        { TaskPattern.LostStop, StopEvidenceNames.StopsReportedSuccess, 0.9 },
         { TaskPattern.EarlyReturn, null, 0.9 },
-        { TaskPattern.DoubleStop, DoubleStopPattern.DoubleCleanups, 0.05 },
-        { TaskPattern.TickAfterStop, TickAfterStopPattern.TicksAfterStop, 0.5 },
+        { TaskPattern.DoubleStop, StopEvidenceNames.DoubleCleanups, 0.05 },
+        { TaskPattern.TickAfterStop, StopEvidenceNames.TicksAfterStop, 0.5 },
         { TaskPattern.CancelWithoutDispose, null, 0.9 },
     };
 
@@ -40,7 +40,7 @@ public sealed class TaskPatternTests
             FullGc.Collect();
             leaky = harness.Leak.MeasureLive();
             var evidence = harness.Leak.Evidence();
-            Assert.Equal(attempts, evidence[StopPatternLeak.Attempts]);
+            Assert.Equal(attempts, evidence[StopEvidenceNames.Attempts]);
             Assert.True(leaky >= attempts * minShare, $"{pattern.ToWire()} leaky: only {leaky} of {attempts} stops failed");
             Assert.Equal(leaky, harness.Ledger.Held);
             if (failureEvidence is not null)
@@ -62,11 +62,11 @@ public sealed class TaskPatternTests
 
             FullGc.Collect();
             var evidence = harness.Leak.Evidence();
-            Assert.Equal(attempts, evidence[StopPatternLeak.Attempts]);
+            Assert.Equal(attempts, evidence[StopEvidenceNames.Attempts]);
             Assert.Equal(0, harness.Leak.MeasureLive());
             Assert.Equal(0, harness.Ledger.Held);
             Assert.Equal(attempts, harness.Ledger.Released);
-            if (failureEvidence is not null && failureEvidence != LostStopPattern.StopsReportedSuccess)
+            if (failureEvidence is not null && failureEvidence != StopEvidenceNames.StopsReportedSuccess)
             {
                 Assert.Equal(0, evidence[failureEvidence]);
             }
@@ -82,9 +82,9 @@ public sealed class TaskPatternTests
         await safe.Leak.StepAsync(5, CancellationToken.None);
 
         // Five loops at a 20 ms period: hundreds of ticks after their "successful" Stop within seconds.
-        await Eventually.True(() => leaky.Leak.Evidence()[LostStopPattern.TicksAfterStop] >= 100, () => $"ticks after Stop: {leaky.Leak.Evidence()[LostStopPattern.TicksAfterStop]}");
-        Assert.Equal(5, safe.Leak.Evidence()[LostStopPattern.StopsReportedSuccess]);
-        Assert.Equal(0, safe.Leak.Evidence()[LostStopPattern.TicksAfterStop]);
+        await Eventually.True(() => leaky.Leak.Evidence()[StopEvidenceNames.TicksAfterStop] >= 100, () => $"ticks after Stop: {leaky.Leak.Evidence()[StopEvidenceNames.TicksAfterStop]}");
+        Assert.Equal(5, safe.Leak.Evidence()[StopEvidenceNames.StopsReportedSuccess]);
+        Assert.Equal(0, safe.Leak.Evidence()[StopEvidenceNames.TicksAfterStop]);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class TaskPatternTests
         long afterRelease = Timer.ActiveCount - before;
 
         // Other timers of the process come and go meanwhile: a margin of a few either way.
-        Assert.Equal(200, harness.Leak.Evidence()[CancelWithoutDisposePattern.LoopsEnded]);
+        Assert.Equal(200, harness.Leak.Evidence()[StopEvidenceNames.LoopsEnded]);
         Assert.InRange(held, 190, 215);
         Assert.InRange(afterRelease, -5, 5);
     }

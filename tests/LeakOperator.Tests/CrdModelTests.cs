@@ -49,13 +49,13 @@ public sealed class CrdModelTests
     public void Enums_match_the_engine_and_the_phases()
     {
         var spec = Schema.Properties["spec"].Properties;
-        Assert.Equal(LeakNames.AllTypes.Select(t => t.ToWire()), spec["leakType"].EnumProperty.Select(e => e.ToString()));
-        Assert.Equal(LeakNames.AllModes.Select(m => m.ToWire()), spec["mode"].EnumProperty.Select(e => e.ToString()));
+        Assert.Equal(LeakNames.Types.Values.Select(t => t.ToWire()), spec["leakType"].EnumProperty.Select(e => e.ToString()));
+        Assert.Equal(LeakNames.Modes.Values.Select(m => m.ToWire()), spec["mode"].EnumProperty.Select(e => e.ToString()));
         Assert.Equal(LeakTestPhases.All, Schema.Properties["status"].Properties["phase"].EnumProperty.Select(e => e.ToString()));
         Assert.Equal(["Leaking", "Stable"], Schema.Properties["status"].Properties["verdict"].EnumProperty.Select(e => e.ToString()).Order(StringComparer.Ordinal));
         Assert.Equal(["leakType"], Schema.Properties["spec"].Required);
         var pattern = spec["task"].Properties["pattern"];
-        Assert.Equal(TaskPatternNames.All.Select(p => p.ToWire()), pattern.EnumProperty.Select(e => e.ToString()));
+        Assert.Equal(TaskPatternNames.Names.Values.Select(p => p.ToWire()), pattern.EnumProperty.Select(e => e.ToString()));
         Assert.Equal(TaskPattern.Unstopped.ToWire(), pattern.DefaultProperty?.ToString());
     }
 

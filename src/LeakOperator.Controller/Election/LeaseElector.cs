@@ -16,10 +16,6 @@ namespace LeakOperator.Controller.Election;
 /// As in client-go, expiry is judged by when this instance last saw the record change, on its own monotonic clock, not
 /// by the holder's <c>renewTime</c>: two machines' clocks need not agree.
 /// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Design",
-    "CA1031:Do not catch general exception types",
-    Justification = "Any failure of one try is a try lost, as in client-go; it is logged and the next try follows.")]
 internal sealed partial class LeaseElector(IKubernetes kubernetes, LeaderElectionOptions options, TimeProvider time, ILogger logger)
 {
     private const double JitterFactor = 1.2;
@@ -99,6 +95,10 @@ internal sealed partial class LeaseElector(IKubernetes kubernetes, LeaderElectio
     }
 
     /// <summary>One try, as client-go's <c>tryAcquireOrRenew</c>: true when this instance holds the Lease after it.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage(
+        "Design",
+        "CA1031:Do not catch general exception types",
+        Justification = "Any failure of one try is a try lost, as in client-go; it is logged and the next try follows.")]
     internal async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;

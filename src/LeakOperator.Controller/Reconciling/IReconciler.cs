@@ -17,7 +17,11 @@ public interface IReconciler<in T>
     /// <summary>Releases what the object holds; the finalizer is removed only after this succeeds.</summary>
     Task FinalizeAsync(T obj, CancellationToken cancellationToken);
 
-    /// <summary>The object is gone from the API (deleted while we were away, or without our finalizer).</summary>
+    /// <summary>
+    /// The object is gone from the API: called for every deletion the watch or a relist shows, after
+    /// <see cref="FinalizeAsync"/> when our finalizer was on it, and alone when it was deleted while we were away or
+    /// never had our finalizer. So it must be idempotent: release what is still held, if anything.
+    /// </summary>
     Task DeletedAsync(ObjectKey key, CancellationToken cancellationToken);
 
     /// <summary>This instance stops reconciling (leadership lost, shutdown): release everything it holds.</summary>

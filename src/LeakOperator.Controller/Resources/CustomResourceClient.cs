@@ -75,34 +75,27 @@ public sealed class CustomResourceClient<T>(IKubernetes kubernetes, ResourceDefi
     /// Replaces the object (metadata and spec); fails with 409 if its resourceVersion is stale. Sent without its
     /// managedFields (see <see cref="WithoutManagedFields"/>).
     /// </summary>
-    public async Task<T> ReplaceAsync(T obj, CancellationToken cancellationToken)
-    {
-        return await Kubernetes.CustomObjects.ReplaceNamespacedCustomObjectAsync<T>(
-            WithoutManagedFields(obj),
-            Definition.Group,
-            Definition.Version,
-            obj.Metadata.NamespaceProperty,
-            Definition.Plural,
-            obj.Metadata.Name,
-            fieldManager: fieldManager,
-            cancellationToken: cancellationToken).ConfigureAwait(false);
-    }
+    public Task<T> ReplaceAsync(T obj, CancellationToken cancellationToken) =>
+        ReplaceAsync(obj, statusOnly: false, cancellationToken);
 
     /// <summary>
     /// Replaces the object's status through the status subresource; 409 if its resourceVersion is stale. Sent without
     /// its managedFields (see <see cref="WithoutManagedFields"/>).
     /// </summary>
-    public async Task<T> ReplaceStatusAsync(T obj, CancellationToken cancellationToken)
+    public Task<T> ReplaceStatusAsync(T obj, CancellationToken cancellationToken) =>
+        ReplaceAsync(obj, statusOnly: true, cancellationToken);
+
+    private async Task<T> ReplaceAsync(T obj, bool statusOnly, CancellationToken cancellationToken)
     {
-        return await Kubernetes.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<T>(
-            WithoutManagedFields(obj),
-            Definition.Group,
-            Definition.Version,
-            obj.Metadata.NamespaceProperty,
-            Definition.Plural,
-            obj.Metadata.Name,
-            fieldManager: fieldManager,
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+        var (body, operations) = (WithoutManagedFields(obj), Kubernetes.CustomObjects);
+        var (group, version, plural) = (Definition.Group, Definition.Version, Definition.Plural);
+        var (ns, name) = (obj.Metadata.NamespaceProperty, obj.Metadata.Name);
+        var replace = statusOnly
+            ? operations.ReplaceNamespacedCustomObjectStatusAsync<T>(
+                body, group, version, ns, plural, name, fieldManager: fieldManager, cancellationToken: cancellationToken)
+            : operations.ReplaceNamespacedCustomObjectAsync<T>(
+                body, group, version, ns, plural, name, fieldManager: fieldManager, cancellationToken: cancellationToken);
+        return await replace.ConfigureAwait(false);
     }
 
     /// <summary>

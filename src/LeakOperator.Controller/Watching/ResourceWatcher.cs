@@ -61,7 +61,7 @@ public sealed partial class ResourceWatcher<T>(
                 failures++;
                 Health.Failed(e);
                 _observer.Reconnected(_resource, "error");
-                var delay = Backoff(failures);
+                var delay = _timing.Backoff(failures, Random.Shared.NextDouble());
                 LogWatchFailed(logger, _resource, failures, delay.TotalMilliseconds, e);
                 try
                 {
@@ -136,15 +136,6 @@ public sealed partial class ResourceWatcher<T>(
         }
 
         return resourceVersion;
-    }
-
-    private TimeSpan Backoff(int failures)
-    {
-        double capped = Math.Min(_timing.MaxBackoff.TotalMilliseconds, _timing.MinBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)));
-
-        // Equal jitter (half the capped delay, plus a random part of the other half): many operators restarted by one
-        // API server outage must not all come back in the same instant, and none retries sooner than half the delay.
-        return TimeSpan.FromMilliseconds((capped / 2) + (Random.Shared.NextDouble() * capped / 2));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listed {Resource}: {Count} objects at resourceVersion {ResourceVersion}")]

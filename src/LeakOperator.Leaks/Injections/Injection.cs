@@ -23,7 +23,7 @@ public sealed class Injection : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly Lock _releaseGate = new();
     private Task _driver = Task.CompletedTask;
-    private Task? _release;
+    private Task<long>? _release;
     private int _phase = (int)InjectionPhase.Pending;
     private long _stepFaults;
     private string? _lastFault;
@@ -102,8 +102,11 @@ public sealed class Injection : IAsyncDisposable
         _driver = Task.Run(() => DriveAsync(_stop.Token));
     }
 
-    /// <summary>Stops injecting and gives every unit back; all callers await the same release.</summary>
-    public Task ReleaseAsync()
+    /// <summary>
+    /// Stops injecting and gives every unit back; returns how many units it gave back. All callers await the same
+    /// release and get the same count.
+    /// </summary>
+    public Task<long> ReleaseAsync()
     {
         lock (_releaseGate)
         {
@@ -117,13 +120,17 @@ public sealed class Injection : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task ReleaseOnceAsync()
+    private async Task<long> ReleaseOnceAsync()
     {
         Volatile.Write(ref _phase, (int)InjectionPhase.Releasing);
         await _stop.CancelAsync().ConfigureAwait(false);
         await _driver.ConfigureAwait(false);
+
+        // Read once the driver has stopped: no step adds a unit after this, so it is what the release gives back.
+        long held = Ledger.Held;
         await _leak.ReleaseAsync().ConfigureAwait(false);
         Volatile.Write(ref _phase, (int)InjectionPhase.Completed);
+        return held;
     }
 
     /// <summary>About one unit per step, between <see cref="StepInterval"/> and <see cref="MaxStepInterval"/>.</summary>

@@ -18,19 +18,23 @@ public sealed class InjectionInventory
     public bool TryGet(LeakOwner owner, out Injection? injection) => _injections.TryGetValue(owner, out injection);
 
     /// <summary>
-    /// Forgets the owner's injection and releases everything it holds; returns how many units it held, or null if the
-    /// owner had none. Safe to race: only the caller that removes the injection releases it.
+    /// Releases everything the owner's injection holds, then forgets it; returns how many units it gave back, or null
+    /// if the owner had none. Safe to race: every caller awaits the injection's one release and gets the same count.
     /// </summary>
     public async Task<long?> ReleaseAsync(LeakOwner owner)
     {
-        if (!_injections.TryRemove(owner, out var injection))
+        if (!_injections.TryGetValue(owner, out var injection))
         {
             return null;
         }
 
-        long held = injection.Ledger.Held;
+        long released = await injection.ReleaseAsync().ConfigureAwait(false);
         await injection.DisposeAsync().ConfigureAwait(false);
-        return held;
+
+        // Forgotten only once released, so metrics and /debug show the units still being given back until then; and
+        // only this injection (key and value must both match), should a newer one for the owner have been added since.
+        _injections.TryRemove(KeyValuePair.Create(owner, injection));
+        return released;
     }
 
     public IReadOnlyList<Injection> Snapshot() => [.. _injections.Values];

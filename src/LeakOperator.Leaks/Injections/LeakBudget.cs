@@ -15,7 +15,7 @@ public sealed record LeakBudgetLimits(long MemoryMiB = 1024, long TimerLoops = 2
 /// <summary>The process-wide pool of units each injection draws from.</summary>
 public sealed class LeakBudget(LeakBudgetLimits limits)
 {
-    private readonly long[] _held = new long[LeakNames.AllTypes.Count];
+    private readonly long[] _held = new long[LeakNames.Types.Values.Count];
 
     public LeakBudgetLimits Limits { get; } = limits;
 

@@ -11,11 +11,13 @@ internal sealed class LabCommandLine
     private const string AllLeaks = "all";
 
     private static readonly Dictionary<string, IReadOnlyList<LeakType>> s_leakSets = new(
-        LeakNames.AllTypes.Select(t => KeyValuePair.Create(t.ToWire(), (IReadOnlyList<LeakType>)[t]))
+        LeakNames.Types.Entries.Select(e => KeyValuePair.Create(e.Key, (IReadOnlyList<LeakType>)[e.Value]))
             .Append(KeyValuePair.Create(AllLeaks, LabOptions.Defaults.Leaks)),
         StringComparer.Ordinal);
 
-    private static readonly Dictionary<string, TaskPattern?> s_patterns = TaskPatternNames.All.ToDictionary(p => p.ToWire(), p => (TaskPattern?)p, StringComparer.Ordinal);
+    private static readonly Dictionary<string, TaskPattern?> s_patterns = new(
+        TaskPatternNames.Names.Entries.Select(e => KeyValuePair.Create(e.Key, (TaskPattern?)e.Value)),
+        StringComparer.Ordinal);
 
     private readonly Option<IReadOnlyList<LeakType>> _leak = OptionKinds.OneOf("--leak", "which leak types", s_leakSets, AllLeaks);
     private readonly Option<TaskPattern?> _scenario = OptionKinds.OneOf(

@@ -13,7 +13,7 @@ internal sealed record LabOptions(
     TimeSpan SampleInterval,
     TaskPattern? Scenario = null)
 {
-    public static LabOptions Defaults { get; } = new(LeakNames.AllTypes, TimeSpan.FromSeconds(30), null, null, 0, TimeSpan.FromSeconds(1));
+    public static LabOptions Defaults { get; } = new(LeakNames.Types.Values, TimeSpan.FromSeconds(30), null, null, 0, TimeSpan.FromSeconds(1));
 
     /// <summary>A sample within half an interval of the end is the last: one more tick would overrun the duration.</summary>
     public bool IsLastSample(TimeSpan elapsed) => elapsed + (SampleInterval / 2) >= Duration;

@@ -109,7 +109,7 @@ internal sealed class LabRunner(InjectionFactory factory, InjectionInventory inv
         var subjects = new List<LabSubject>();
         foreach (var type in options.Leaks)
         {
-            foreach (var mode in LeakNames.AllModes)
+            foreach (var mode in LeakNames.Modes.Values)
             {
                 // Injecting a little past the end keeps both sides running through the last sample.
                 var spec = InjectionSpec.Default(type, mode) with { Duration = options.Duration + TimeSpan.FromSeconds(10) };

@@ -9,8 +9,8 @@ namespace LeakOperator.Operator;
 /// <summary>
 /// The injections this operator runs, one per LeakTest (owner), each with the generation and uid it was started for.
 /// It registers each in the <see cref="InjectionInventory"/> (what metrics and /debug read) as it starts it, and
-/// releases through it, so the two agree (but while a release runs: the inventory forgets an injection as its release
-/// starts).
+/// releases through it, so the two agree (while a release runs, the inventory still lists the injection being
+/// released; the tracker has let it go).
 /// </summary>
 internal sealed partial class InjectionTracker(InjectionFactory factory, InjectionInventory inventory, TimeProvider time, ILogger<InjectionTracker> logger)
 {
@@ -28,7 +28,7 @@ internal sealed partial class InjectionTracker(InjectionFactory factory, Injecti
     /// <summary>Creates, registers and starts the owner's injection for one generation of its LeakTest.</summary>
     /// <param name="reconcileAgain">Asks the controller for another reconcile of the owner (the queued storm).</param>
     /// <param name="reconcileDirectly">Reconciles the owner outside the work queue (the direct storm), or null.</param>
-    public TrackedInjection Start(
+    public async Task<TrackedInjection> StartAsync(
         LeakOwner owner,
         InjectionSpec spec,
         long generation,
@@ -40,6 +40,8 @@ internal sealed partial class InjectionTracker(InjectionFactory factory, Injecti
         if (!inventory.TryAdd(injection))
         {
             // Every start follows the owner's release (the controller reconciles one key at a time): a bug, made loud.
+            // The refused injection never started; disposing it still frees its stop signal.
+            await injection.DisposeAsync().ConfigureAwait(false);
             throw new InvalidOperationException($"{owner} already has an injection in the inventory");
         }
 

@@ -20,11 +20,22 @@ internal static class LeakTestEvents
         LeakTestReasons.InjectionStarted,
         $"Injecting {spec.Type.ToWire()} ({spec.Mode.ToWire()}) at {spec.RatePerSecond}/s for {spec.Duration.TotalSeconds:0} s, at most {spec.MaxUnits} units");
 
-    public static LeakTestEvent InvalidSpec(SpecTranslation.Problem problem) => new(LeakTestEvent.Warning, LeakTestReasons.InvalidSpec, problem.Message);
+    /// <summary>A rejected spec, announced once: not again while the status already says so.</summary>
+    public static IEnumerable<LeakTestEvent> InvalidSpec(LeakTestStatus? before, SpecTranslation.Problem problem)
+    {
+        if (!ConditionSet.IsTrue(before?.Conditions, LeakTestConditions.InvalidSpec))
+        {
+            yield return new(LeakTestEvent.Warning, LeakTestReasons.InvalidSpec, problem.Message);
+        }
+    }
 
-    public static LeakTestEvent Released(long units) => new(LeakTestEvent.Normal, LeakTestReasons.Released, $"Released {units} units before deletion");
+    /// <summary>A release before deletion; nothing when there was no injection to release.</summary>
+    public static IEnumerable<LeakTestEvent> Released(long? units) =>
+        units is null ? [] : [new(LeakTestEvent.Normal, LeakTestReasons.Released, $"Released {units} units before deletion")];
 
-    public static LeakTestEvent ForceReleased(long units) => new(LeakTestEvent.Normal, LeakTestReasons.ForceReleased, $"Released {units} units on request");
+    /// <summary>A release on request; nothing when there was no injection to release.</summary>
+    public static IEnumerable<LeakTestEvent> ForceReleased(long? units) =>
+        units is null ? [] : [new(LeakTestEvent.Normal, LeakTestReasons.ForceReleased, $"Released {units} units on request")];
 
     /// <summary>What a written status change deserves: the injection's end, and a cap engaging.</summary>
     /// <param name="unitName">What one unit is, for the holding message.</param>

@@ -32,13 +32,20 @@ internal sealed class LeakTestReconciler(
         long generation = obj.Metadata.Generation ?? 0;
         if (obj.ForceReleaseRequested)
         {
-            return await ForceReleaseAsync(obj, owner, generation, cancellationToken).ConfigureAwait(false);
+            // The worst-case lever: release now, whatever the mode or phase, and stay released while annotated.
+            long? released = await tracker.ReleaseAsync(owner).ConfigureAwait(false);
+            await status.WriteAsync(obj, s => StatusProjection.ForceReleased(s, generation, Now), cancellationToken).ConfigureAwait(false);
+            await events.RecordAsync(obj, LeakTestEvents.ForceReleased(released), cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done;
         }
 
         var (spec, problem) = SpecTranslation.Translate(obj.Spec);
         if (problem is not null)
         {
-            return await RejectAsync(obj, owner, generation, problem, cancellationToken).ConfigureAwait(false);
+            await tracker.ReleaseAsync(owner).ConfigureAwait(false);
+            await status.WriteAsync(obj, s => StatusProjection.Invalid(s, problem, generation, Now), cancellationToken).ConfigureAwait(false);
+            await events.RecordAsync(obj, LeakTestEvents.InvalidSpec(obj.Status, problem), cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done;
         }
 
         if (tracker.TryGet(owner, out var tracked) && (tracked.Generation != generation || tracked.Uid != obj.Metadata.Uid))
@@ -48,15 +55,12 @@ internal sealed class LeakTestReconciler(
             tracked = null;
         }
 
-        if (tracked is null)
+        if (tracked is null && StatusProjection.FinishedBefore(obj.Status, generation))
         {
-            if (StatusProjection.FinishedBefore(obj.Status, generation))
-            {
-                return ReconcileResult.Done;
-            }
-
-            tracked = await StartAsync(obj, owner, spec!, generation, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done;
         }
+
+        tracked ??= await StartAsync(obj, owner, spec!, generation, cancellationToken).ConfigureAwait(false);
 
         // A reconcile-driven leak (the reconcile storm) does here what the leaking controller's reconcile does.
         tracked.Injection.OnReconcile();
@@ -65,10 +69,9 @@ internal sealed class LeakTestReconciler(
 
     public async Task FinalizeAsync(LeakTest obj, CancellationToken cancellationToken)
     {
-        if (await tracker.ReleaseAsync(new LeakOwner(obj.Metadata.NamespaceProperty, obj.Metadata.Name)).ConfigureAwait(false) is { } released)
-        {
-            await RecordAsync(obj, LeakTestEvents.Released(released), cancellationToken).ConfigureAwait(false);
-        }
+        var owner = new LeakOwner(obj.Metadata.NamespaceProperty, obj.Metadata.Name);
+        long? released = await tracker.ReleaseAsync(owner).ConfigureAwait(false);
+        await events.RecordAsync(obj, LeakTestEvents.Released(released), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task DeletedAsync(ObjectKey key, CancellationToken cancellationToken) =>
@@ -79,14 +82,11 @@ internal sealed class LeakTestReconciler(
     private async Task<TrackedInjection> StartAsync(LeakTest obj, LeakOwner owner, InjectionSpec spec, long generation, CancellationToken cancellationToken)
     {
         var key = new ObjectKey(owner.Namespace, owner.Name);
-        var tracked = tracker.Start(
-            owner,
-            spec,
-            generation,
-            obj.Metadata.Uid,
-            () => requests.Request(key),
-            spec.TaskPattern.NeedsDirectReconciles() ? token => _direct.ReconcileAsync(key, token) : null);
-        await RecordAsync(obj, LeakTestEvents.Started(spec), cancellationToken).ConfigureAwait(false);
+        Func<CancellationToken, Task>? reconcileDirectly =
+            spec.TaskPattern.NeedsDirectReconciles() ? token => _direct.ReconcileAsync(key, token) : null;
+        var tracked = await tracker.StartAsync(owner, spec, generation, obj.Metadata.Uid, () => requests.Request(key), reconcileDirectly)
+            .ConfigureAwait(false);
+        await events.RecordAsync(obj, LeakTestEvents.Started(spec), cancellationToken).ConfigureAwait(false);
         return tracked;
     }
 
@@ -95,10 +95,9 @@ internal sealed class LeakTestReconciler(
         // Read once: both intervals should see the same number.
         int injections = tracker.Count;
 
-        // The phase decides the requeue below, so it is read before the status is projected: the injection may
-        // finish while the status is being written, and a requeue decided on the newer phase (Done) would leave the
-        // older one in status for good (seen: a safe test that stayed "Injecting" after its injection completed).
-        // Phases only move forward, so the projection sees this phase or a later one, never an earlier one.
+        // The phase decides the requeue, so it is read before the status is projected: a requeue decided on a newer
+        // phase (Done) than the one written would leave that older phase in status for good (seen: a safe test that
+        // stayed "Injecting"). Phases only move forward, so the projection sees this phase or a later one.
         var phase = tracked.Injection.Phase;
         var write = await status.RefreshAsync(obj, s => StatusProjection.Observe(s, tracked.Read(), generation, Now), tracked, injections, cancellationToken).ConfigureAwait(false);
         if (write.Outcome == StatusWriteOutcome.LostToConflict)
@@ -106,45 +105,15 @@ internal sealed class LeakTestReconciler(
             return ReconcileResult.After(StatusPacing.MinStatusWriteInterval);
         }
 
-        // As before the split: compared with the status as this pass left it (written, or already so), so a phase the
-        // direct storm wrote first is still announced once by the queued pass.
+        // Compared with the status as this pass left it (written, or already so): a phase the direct storm wrote
+        // first is still announced once, by the queued pass.
         if (write.Status is { } written)
         {
             var injection = tracked.Injection;
-            foreach (var e in LeakTestEvents.Transitions(obj.Status, written, injection.Spec.UnitName(), injection.Ledger.CapReason))
-            {
-                await RecordAsync(obj, e, cancellationToken).ConfigureAwait(false);
-            }
+            var transitions = LeakTestEvents.Transitions(obj.Status, written, injection.Spec.UnitName(), injection.Ledger.CapReason);
+            await events.RecordAsync(obj, transitions, cancellationToken).ConfigureAwait(false);
         }
 
         return pacing.RefreshAfter(phase, injections) is { } next ? ReconcileResult.After(next) : ReconcileResult.Done;
     }
-
-    private async Task<ReconcileResult> RejectAsync(LeakTest obj, LeakOwner owner, long generation, SpecTranslation.Problem problem, CancellationToken cancellationToken)
-    {
-        await tracker.ReleaseAsync(owner).ConfigureAwait(false);
-        await status.WriteAsync(obj, s => StatusProjection.Invalid(s, problem, generation, Now), cancellationToken).ConfigureAwait(false);
-        if (!ConditionSet.IsTrue(obj.Status?.Conditions, LeakTestConditions.InvalidSpec))
-        {
-            await RecordAsync(obj, LeakTestEvents.InvalidSpec(problem), cancellationToken).ConfigureAwait(false);
-        }
-
-        return ReconcileResult.Done;
-    }
-
-    /// <summary>The worst-case lever: release now, whatever the mode or phase, and stay released while annotated.</summary>
-    private async Task<ReconcileResult> ForceReleaseAsync(LeakTest obj, LeakOwner owner, long generation, CancellationToken cancellationToken)
-    {
-        long? released = await tracker.ReleaseAsync(owner).ConfigureAwait(false);
-        await status.WriteAsync(obj, s => StatusProjection.ForceReleased(s, generation, Now), cancellationToken).ConfigureAwait(false);
-        if (released is not null)
-        {
-            await RecordAsync(obj, LeakTestEvents.ForceReleased(released.Value), cancellationToken).ConfigureAwait(false);
-        }
-
-        return ReconcileResult.Done;
-    }
-
-    private Task RecordAsync(LeakTest obj, LeakTestEvent e, CancellationToken cancellationToken) =>
-        events.RecordAsync(obj, e.Type, e.Reason, e.Message, cancellationToken);
 }

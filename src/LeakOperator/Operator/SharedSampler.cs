@@ -14,11 +14,15 @@ internal sealed class SharedSampler(TimeSpan interval, TimeProvider time)
     private readonly ConcurrentDictionary<Membership, Action> _members = new();
     private readonly Lock _starting = new();
     private SafeTicker? _ticker;
+    private long _faults;
 
     /// <summary>The ticker members share, while one runs (for tests).</summary>
     internal SafeTicker? Ticker => Volatile.Read(ref _ticker) is { State: not TickerState.Closed } ticker ? ticker : null;
 
     internal int Members => _members.Count;
+
+    /// <summary>Samples that threw (each member's failure is its own; the others are still sampled that tick).</summary>
+    internal long Faults => Interlocked.Read(ref _faults);
 
     /// <summary>Calls <paramref name="sample"/> on each tick until the returned membership is disposed.</summary>
     public IDisposable Join(Action sample)
@@ -55,11 +59,23 @@ internal sealed class SharedSampler(TimeSpan interval, TimeProvider time)
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage(
+        "Design",
+        "CA1031:Do not catch general exception types",
+        Justification = "One member's failing sample must not cost the others theirs; it is counted, as SafeTicker counts.")]
     private void SampleAll()
     {
         foreach (var sample in _members.Values)
         {
-            sample();
+            try
+            {
+                sample();
+            }
+            catch (Exception)
+            {
+                // Increment: ticks of one sampler never overlap, but tests read the count from another thread.
+                Interlocked.Increment(ref _faults);
+            }
         }
     }
 

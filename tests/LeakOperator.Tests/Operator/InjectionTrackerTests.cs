@@ -22,7 +22,7 @@ public sealed class InjectionTrackerTests
 
         foreach (var owner in owners)
         {
-            tracker.Start(owner, InjectionSpec.Default(LeakType.Memory, LeakMode.Safe), generation: 1, uid: owner.Name, reconcileAgain: () => { }, reconcileDirectly: null);
+            await tracker.StartAsync(owner, InjectionSpec.Default(LeakType.Memory, LeakMode.Safe), generation: 1, uid: owner.Name, reconcileAgain: () => { }, reconcileDirectly: null);
         }
 
         Assert.Equal(200, tracker.Count);
@@ -42,7 +42,7 @@ public sealed class InjectionTrackerTests
     }
 
     [Fact]
-    public void Starting_an_owner_the_inventory_already_has_is_refused_loudly()
+    public async Task Starting_an_owner_the_inventory_already_has_is_refused_loudly()
     {
         var time = new FakeTimeProvider();
         var inventory = new InjectionInventory();
@@ -51,7 +51,8 @@ public sealed class InjectionTrackerTests
         inventory.TryAdd(factory.Create(owner, InjectionSpec.Default(LeakType.Memory, LeakMode.Safe)));
         var tracker = new InjectionTracker(factory, inventory, time, NullLogger<InjectionTracker>.Instance);
 
-        Assert.Throws<InvalidOperationException>(() => tracker.Start(owner, InjectionSpec.Default(LeakType.Memory, LeakMode.Safe), 1, "uid", () => { }, null));
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            () => tracker.StartAsync(owner, InjectionSpec.Default(LeakType.Memory, LeakMode.Safe), 1, "uid", () => { }, null));
         Assert.Equal(0, tracker.Count);
     }
 }

@@ -48,6 +48,28 @@ public sealed class LeakTestEventsTests
         Assert.Empty(LeakTestEvents.Transitions(null, Status(InjectionPhase.Injecting), "MiB retained", null));
     }
 
+    [Fact]
+    public void A_rejected_spec_is_announced_once_not_on_every_pass_over_it()
+    {
+        var problem = new SpecTranslation.Problem("InvalidRate", "rate must be above 0");
+        var rejected = new LeakTestStatus();
+        StatusProjection.Invalid(rejected, problem, generation: 1, s_now);
+
+        var e = Assert.Single(LeakTestEvents.InvalidSpec(Status(InjectionPhase.Injecting), problem));
+        Assert.Equal((LeakTestEvent.Warning, LeakTestReasons.InvalidSpec, "rate must be above 0"), (e.Type, e.Reason, e.Message));
+        Assert.Single(LeakTestEvents.InvalidSpec(before: null, problem));
+        Assert.Empty(LeakTestEvents.InvalidSpec(rejected, problem));
+    }
+
+    [Fact]
+    public void A_release_is_announced_with_its_units_and_nothing_released_announces_nothing()
+    {
+        Assert.Equal("Released 42 units before deletion", Assert.Single(LeakTestEvents.Released(42)).Message);
+        Assert.Equal("Released 0 units on request", Assert.Single(LeakTestEvents.ForceReleased(0)).Message);
+        Assert.Empty(LeakTestEvents.Released(null));
+        Assert.Empty(LeakTestEvents.ForceReleased(null));
+    }
+
     private static LeakTestStatus Status(InjectionPhase phase, long live = 12, Verdict? verdict = null, string? capReason = null)
     {
         var status = new LeakTestStatus();

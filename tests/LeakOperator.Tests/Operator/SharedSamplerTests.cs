@@ -42,6 +42,25 @@ public sealed class SharedSamplerTests
     }
 
     [Fact]
+    public void A_member_whose_sample_throws_costs_the_others_nothing_and_is_counted()
+    {
+        var time = new FakeTimeProvider();
+        var sampler = new SharedSampler(s_interval, time);
+        int before = 0, after = 0;
+
+        // Members are sampled in no set order: one on each side of the failing one, whatever the order is.
+        using var first = sampler.Join(() => before++);
+        using var failing = sampler.Join(() => throw new InvalidOperationException("a broken reading"));
+        using var last = sampler.Join(() => after++);
+        time.Advance(s_interval);
+        time.Advance(s_interval);
+
+        Assert.Equal((2, 2), (before, after));
+        Assert.Equal(2, sampler.Faults);
+        Assert.Equal(0, sampler.Ticker!.Faults);
+    }
+
+    [Fact]
     public void A_member_after_the_last_left_starts_a_new_ticker()
     {
         var time = new FakeTimeProvider();

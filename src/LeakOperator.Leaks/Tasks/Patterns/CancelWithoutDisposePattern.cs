@@ -8,16 +8,14 @@ namespace LeakOperator.Leaks.Tasks.Patterns;
 /// Naive: the loop ends, but the timer its owner still holds stays scheduled in the runtime's timer queue.
 /// Safe: the ticker is bound to the owner's lifetime token; cancelling it closes the ticker and its timer.
 /// </summary>
-internal sealed class CancelWithoutDisposePattern() : StopPattern(TaskPattern.CancelWithoutDispose, LoopsEnded)
+internal sealed class CancelWithoutDisposePattern() : StopPattern(TaskPattern.CancelWithoutDispose, StopEvidenceNames.LoopsEnded)
 {
-    public const string LoopsEnded = "loopsEnded";
-
     public override async Task<StopAttempt> RunLeakyAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
     {
         var naive = new CancelWithoutDispose(period);
         naive.Cancel();
         await naive.Loop.ConfigureAwait(false);
-        evidence.Add(LoopsEnded);
+        evidence.Add(StopEvidenceNames.LoopsEnded);
 
         // The owner keeps its timer (a field, a registry), so it stays scheduled until someone disposes it.
         return new StopAttempt(static () => true, naive.Timer.Dispose);
@@ -28,7 +26,7 @@ internal sealed class CancelWithoutDisposePattern() : StopPattern(TaskPattern.Ca
         using var owner = new CancellationTokenSource();
         var ticker = new SafeTicker(period, static _ => { }, lifetime: owner.Token);
         await owner.CancelAsync().ConfigureAwait(false);
-        evidence.Add(LoopsEnded);
+        evidence.Add(StopEvidenceNames.LoopsEnded);
         return ticker.State == TickerState.Closed ? StopAttempt.Clean : new StopAttempt(() => ticker.State != TickerState.Closed, ticker.Dispose);
     }
 }

@@ -8,11 +8,9 @@ namespace LeakOperator.Leaks.Tasks.Patterns;
 /// Naive: a plain flag is checked, then set; both threads pass the check and cleanup runs twice.
 /// Safe: closing is one compare-and-swap, so cleanup runs exactly once whoever calls it.
 /// </summary>
-internal sealed class DoubleStopPattern() : StopPattern(TaskPattern.DoubleStop, ConcurrentStops, DoubleCleanups)
+internal sealed class DoubleStopPattern()
+    : StopPattern(TaskPattern.DoubleStop, StopEvidenceNames.ConcurrentStops, StopEvidenceNames.DoubleCleanups)
 {
-    public const string DoubleCleanups = "doubleCleanups";
-    public const string ConcurrentStops = "concurrentStops";
-
     public override async Task<StopAttempt> RunLeakyAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
     {
         var ticker = new DoubleStopTicker(period);
@@ -34,13 +32,13 @@ internal sealed class DoubleStopPattern() : StopPattern(TaskPattern.DoubleStop, 
 
     private static StopAttempt Judge(int cleanups, StopEvidence evidence)
     {
-        evidence.Add(ConcurrentStops);
+        evidence.Add(StopEvidenceNames.ConcurrentStops);
         if (cleanups <= 1)
         {
             return StopAttempt.Clean;
         }
 
-        evidence.Add(DoubleCleanups, cleanups - 1);
+        evidence.Add(StopEvidenceNames.DoubleCleanups, cleanups - 1);
         return StopAttempt.Recorded();
     }
 

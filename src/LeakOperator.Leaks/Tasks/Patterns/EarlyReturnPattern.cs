@@ -7,23 +7,21 @@ namespace LeakOperator.Leaks.Tasks.Patterns;
 /// Naive: the failing branch returns before the Dispose on the last line, and the ticker runs on.
 /// Safe: the ticker is bound to the reconcile's lifetime and disposed on every way out.
 /// </summary>
-internal sealed class EarlyReturnPattern() : StopPattern(TaskPattern.EarlyReturn, EarlyReturns)
+internal sealed class EarlyReturnPattern() : StopPattern(TaskPattern.EarlyReturn, StopEvidenceNames.EarlyReturns)
 {
-    public const string EarlyReturns = "earlyReturns";
-
     public override async Task<StopAttempt> RunLeakyAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
     {
         PeriodicTimer? ticker = null;
         Task loop = Task.CompletedTask;
         await EarlyReturnOwner.ReconcileNaivelyAsync(fail: true, period, (t, l) => (ticker, loop) = (t, l)).ConfigureAwait(false);
-        evidence.Add(EarlyReturns);
+        evidence.Add(StopEvidenceNames.EarlyReturns);
         return new StopAttempt(() => !loop.IsCompleted, () => ticker!.Dispose());
     }
 
     public override async Task<StopAttempt> RunSafeAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
     {
         await EarlyReturnOwner.ReconcileSafelyAsync(fail: true, period, cancellationToken).ConfigureAwait(false);
-        evidence.Add(EarlyReturns);
+        evidence.Add(StopEvidenceNames.EarlyReturns);
         return StopAttempt.Clean;
     }
 }

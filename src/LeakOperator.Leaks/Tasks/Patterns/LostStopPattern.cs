@@ -8,11 +8,9 @@ namespace LeakOperator.Leaks.Tasks.Patterns;
 /// Naive: the stop signal finds nobody waiting and is dropped, Stop reports success, the loop runs on.
 /// Safe: <see cref="SafeTicker.Stop"/> is a state change, not a message, so nobody has to be listening.
 /// </summary>
-internal sealed class LostStopPattern() : StopPattern(TaskPattern.LostStop, StopsReportedSuccess, TicksAfterStop)
+internal sealed class LostStopPattern()
+    : StopPattern(TaskPattern.LostStop, StopEvidenceNames.StopsReportedSuccess, StopEvidenceNames.TicksAfterStop)
 {
-    public const string StopsReportedSuccess = "stopsReportedSuccess";
-    public const string TicksAfterStop = "ticksAfterStop";
-
     public override async Task<StopAttempt> RunLeakyAsync(TimeSpan period, StopEvidence evidence, CancellationToken cancellationToken)
     {
         var hold = new FirstTickHold();
@@ -40,7 +38,7 @@ internal sealed class LostStopPattern() : StopPattern(TaskPattern.LostStop, Stop
 
         if (ticker.Stop())
         {
-            evidence.Add(StopsReportedSuccess);
+            evidence.Add(StopEvidenceNames.StopsReportedSuccess);
         }
 
         stopped.Set();
@@ -65,7 +63,7 @@ internal sealed class LostStopPattern() : StopPattern(TaskPattern.LostStop, Stop
             hold.Release();
             if (await stopping.ConfigureAwait(false))
             {
-                evidence.Add(StopsReportedSuccess);
+                evidence.Add(StopEvidenceNames.StopsReportedSuccess);
             }
 
             stopped.Set();
@@ -83,7 +81,7 @@ internal sealed class LostStopPattern() : StopPattern(TaskPattern.LostStop, Stop
     {
         if (!hold.OnTick() && stopped.IsSet)
         {
-            evidence.Add(TicksAfterStop);
+            evidence.Add(StopEvidenceNames.TicksAfterStop);
         }
     }
 }

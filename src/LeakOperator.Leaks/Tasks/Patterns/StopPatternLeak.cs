@@ -9,8 +9,6 @@ namespace LeakOperator.Leaks.Tasks.Patterns;
 /// </summary>
 internal sealed class StopPatternLeak : ILeak
 {
-    public const string Attempts = "attempts";
-
     /// <summary>Attempts of one step run side by side (many wait a tick period), but never more than this at once.</summary>
     private const int MaxConcurrentAttempts = 8;
 
@@ -28,7 +26,7 @@ internal sealed class StopPatternLeak : ILeak
         _mode = mode;
         _stopPattern = stopPattern;
         _tickInterval = tickInterval;
-        _evidence = new StopEvidence([Attempts, .. stopPattern.EvidenceNames]);
+        _evidence = new StopEvidence([StopEvidenceNames.Attempts, .. stopPattern.EvidenceNames]);
     }
 
     public string Pattern => $"{_stopPattern.Pattern.ToWire()}-{(_mode == LeakMode.Leaky ? "naive" : "safe-ticker")}";
@@ -45,7 +43,7 @@ internal sealed class StopPatternLeak : ILeak
                 var attempt = _mode == LeakMode.Leaky
                     ? await _stopPattern.RunLeakyAsync(_tickInterval, _evidence, token).ConfigureAwait(false)
                     : await _stopPattern.RunSafeAsync(_tickInterval, _evidence, token).ConfigureAwait(false);
-                _evidence.Add(Attempts);
+                _evidence.Add(StopEvidenceNames.Attempts);
                 if (attempt.Leaked)
                 {
                     lock (_gate)

@@ -13,8 +13,6 @@ public static class TaskPatternNames
         (TaskPattern.ReconcileStorm, "reconcile-storm"),
         (TaskPattern.ReconcileStormDirect, "reconcile-storm-direct"));
 
-    public static IReadOnlyList<TaskPattern> All => Names.Values;
-
     /// <summary>The patterns that need a host that reconciles (a controller), not just the rate driver.</summary>
     public static bool NeedsReconciles(this TaskPattern pattern) => pattern is TaskPattern.ReconcileStorm or TaskPattern.ReconcileStormDirect;
 
@@ -36,5 +34,4 @@ public static class TaskPatternNames
         TaskPattern.ReconcileStormDirect => "ticker loops started by reconciles, each reconciling directly",
         _ => throw new ArgumentOutOfRangeException(nameof(pattern), pattern, null),
     };
-
 }

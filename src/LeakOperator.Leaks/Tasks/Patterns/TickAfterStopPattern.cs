@@ -8,10 +8,8 @@ namespace LeakOperator.Leaks.Tasks.Patterns;
 /// Naive: Stop flips a flag and returns at once, so the handler's work lands after Stop returned.
 /// Safe: <see cref="SafeTicker.Stop"/> waits for the tick in flight, so nothing is handled after it returns.
 /// </summary>
-internal sealed class TickAfterStopPattern() : StopPattern(TaskPattern.TickAfterStop, TicksAfterStop)
+internal sealed class TickAfterStopPattern() : StopPattern(TaskPattern.TickAfterStop, StopEvidenceNames.TicksAfterStop)
 {
-    public const string TicksAfterStop = "ticksAfterStop";
-
     /// <summary>How long a Stop may take before the held tick is let go anyway (a correct Stop is waiting for it).</summary>
     private static readonly TimeSpan s_stopGrace = TimeSpan.FromMilliseconds(20);
 
@@ -73,7 +71,7 @@ internal sealed class TickAfterStopPattern() : StopPattern(TaskPattern.TickAfter
                     return StopAttempt.Clean;
                 }
 
-                evidence.Add(TicksAfterStop);
+                evidence.Add(StopEvidenceNames.TicksAfterStop);
                 return StopAttempt.Recorded();
             }
             finally
