@@ -17,12 +17,14 @@ public sealed class WireNames<T>
     {
         // Checked here, where the tables are built (type initializers): a value added to the enum and not named would
         // otherwise surface as an ArgumentOutOfRangeException in whatever first writes it, in a user's run.
-        var missing = Enum.GetValues<T>().Except(names.Select(n => n.Value)).ToList();
-        if (missing.Count > 0 || names.DistinctBy(n => n.Value).Count() != names.Length
-            || names.DistinctBy(n => n.Name, StringComparer.Ordinal).Count() != names.Length)
+        var unnamed = Enum.GetValues<T>().Except(names.Select(n => n.Value)).Select(v => v.ToString());
+        var twice = names.GroupBy(n => n.Value).Where(g => g.Count() > 1).Select(g => g.Key.ToString())
+            .Concat(names.GroupBy(n => n.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => $"'{g.Key}'"));
+        var problems = unnamed.Select(v => $"{v} unnamed").Concat(twice.Select(v => $"{v} twice")).ToList();
+        if (problems.Count > 0)
         {
             throw new ArgumentException(
-                $"{typeof(T).Name} needs one name per value and one value per name (unnamed: {string.Join(", ", missing)})",
+                $"{typeof(T).Name} needs one name per value and one value per name: {string.Join(", ", problems)}",
                 nameof(names));
         }
 

@@ -46,4 +46,46 @@ public sealed class InjectionInventoryTests
         Assert.Equal(0, injection.Ledger.Held);
         Assert.Equal(0, inventory.Count);
     }
+
+    [Fact]
+    public async Task An_injection_being_released_stays_listed_and_a_second_caller_awaits_the_same_release()
+    {
+        var inventory = new InjectionInventory();
+        var (injection, leak) = HeldReleaseLeak.Create(new LeakOwner("test", "slow"), holding: 7);
+        inventory.TryAdd(injection);
+
+        var first = inventory.ReleaseAsync(injection.Owner);
+        var second = inventory.ReleaseAsync(injection.Owner);
+        await Eventually.True(() => leak.Releases == 1, "the release began");
+
+        // Still listed (metrics show units being given back), still holding, and neither caller done.
+        Assert.Same(injection, Assert.Single(inventory.Snapshot()));
+        Assert.Equal(InjectionPhase.Releasing, injection.Phase);
+        Assert.False(first.IsCompleted || second.IsCompleted);
+        Assert.False(inventory.TryAdd(HeldReleaseLeak.Create(injection.Owner, holding: 1).Injection));
+
+        leak.LetGo();
+
+        Assert.Equal((7L, 7L), (await first, await second));
+        Assert.Equal(1, leak.Releases);
+        Assert.Equal(0, inventory.Count);
+        Assert.Equal(0, injection.Ledger.Held);
+    }
+
+    [Fact]
+    public async Task A_release_that_fails_still_forgets_the_injection_so_the_owner_can_start_again()
+    {
+        var inventory = new InjectionInventory();
+        var owner = new LeakOwner("test", "failing");
+        var (injection, leak) = HeldReleaseLeak.Create(owner, holding: 3);
+        inventory.TryAdd(injection);
+
+        var release = inventory.ReleaseAsync(owner);
+        await Eventually.True(() => leak.Releases == 1, "the release began");
+        leak.Fail();
+
+        await Assert.ThrowsAsync<IOException>(() => release);
+        Assert.Equal(0, inventory.Count);
+        Assert.True(inventory.TryAdd(HeldReleaseLeak.Create(owner, holding: 1).Injection));
+    }
 }

@@ -28,10 +28,12 @@ public sealed class WireNamesTests
     public void A_table_that_leaves_a_value_unnamed_or_names_twice_is_refused_where_it_is_built()
     {
         var unnamed = Assert.Throws<ArgumentException>(() => new WireNames<Colour>((Colour.Red, "red"), (Colour.Green, "green")));
-        Assert.Contains("unnamed: Blue", unnamed.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => new WireNames<Colour>((Colour.Red, "red"), (Colour.Green, "red"), (Colour.Blue, "blue")));
-        Assert.Throws<ArgumentException>(
+        Assert.Contains("Blue unnamed", unnamed.Message, StringComparison.Ordinal);
+        var nameTwice = Assert.Throws<ArgumentException>(() => new WireNames<Colour>((Colour.Red, "red"), (Colour.Green, "red"), (Colour.Blue, "blue")));
+        Assert.Contains("'red' twice", nameTwice.Message, StringComparison.Ordinal);
+        var valueTwice = Assert.Throws<ArgumentException>(
             () => new WireNames<Colour>((Colour.Red, "red"), (Colour.Red, "rouge"), (Colour.Green, "green"), (Colour.Blue, "blue")));
+        Assert.Contains("Red twice", valueTwice.Message, StringComparison.Ordinal);
         Assert.Equal("red, green, blue", new WireNames<Colour>((Colour.Red, "red"), (Colour.Green, "green"), (Colour.Blue, "blue")).OneOf);
     }
 

@@ -18,9 +18,10 @@ public interface IReconciler<in T>
     Task FinalizeAsync(T obj, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The object is gone from the API: called for every deletion the watch or a relist shows, after
-    /// <see cref="FinalizeAsync"/> when our finalizer was on it, and alone when it was deleted while we were away or
-    /// never had our finalizer. So it must be idempotent: release what is still held, if anything.
+    /// The object is gone from the API: called whenever a queued key is no longer in the cache, so at least once per
+    /// deletion (after <see cref="FinalizeAsync"/> when our finalizer was on it; alone when the object was deleted while
+    /// we were away or never had our finalizer) and again for a requeue that outlived it. So it must be idempotent:
+    /// release what is still held, if anything.
     /// </summary>
     Task DeletedAsync(ObjectKey key, CancellationToken cancellationToken);
 

@@ -103,8 +103,8 @@ public sealed class Injection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops injecting and gives every unit back; returns how many units it gave back. All callers await the same
-    /// release and get the same count.
+    /// Stops injecting and gives every unit back; returns how many units it held once injecting had stopped. All
+    /// callers await the same release and get the same count.
     /// </summary>
     public Task<long> ReleaseAsync()
     {
@@ -126,7 +126,8 @@ public sealed class Injection : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         await _driver.ConfigureAwait(false);
 
-        // Read once the driver has stopped: no step adds a unit after this, so it is what the release gives back.
+        // Read once the driver has stopped, so every step is counted. A direct reconcile racing the release may still
+        // add a unit after this (OnReconcile runs on its own thread); its leak gives that back too, uncounted here.
         long held = Ledger.Held;
         await _leak.ReleaseAsync().ConfigureAwait(false);
         Volatile.Write(ref _phase, (int)InjectionPhase.Completed);

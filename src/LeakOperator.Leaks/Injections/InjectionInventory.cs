@@ -18,8 +18,8 @@ public sealed class InjectionInventory
     public bool TryGet(LeakOwner owner, out Injection? injection) => _injections.TryGetValue(owner, out injection);
 
     /// <summary>
-    /// Releases everything the owner's injection holds, then forgets it; returns how many units it gave back, or null
-    /// if the owner had none. Safe to race: every caller awaits the injection's one release and gets the same count.
+    /// Releases everything the owner's injection holds, then forgets it; returns how many units it held, or null if the
+    /// owner had none. Safe to race: every caller awaits the injection's one release and gets the same count.
     /// </summary>
     public async Task<long?> ReleaseAsync(LeakOwner owner)
     {
@@ -28,13 +28,19 @@ public sealed class InjectionInventory
             return null;
         }
 
-        long released = await injection.ReleaseAsync().ConfigureAwait(false);
-        await injection.DisposeAsync().ConfigureAwait(false);
-
-        // Forgotten only once released, so metrics and /debug show the units still being given back until then; and
-        // only this injection (key and value must both match), should a newer one for the owner have been added since.
-        _injections.TryRemove(KeyValuePair.Create(owner, injection));
-        return released;
+        try
+        {
+            long held = await injection.ReleaseAsync().ConfigureAwait(false);
+            await injection.DisposeAsync().ConfigureAwait(false);
+            return held;
+        }
+        finally
+        {
+            // Forgotten only once released, so metrics and /debug show the units still being given back until then;
+            // forgotten even when the release threw, or the owner could never start again (the tracker has already let
+            // it go); and only this injection (key and value must both match), should a newer one have been added since.
+            _injections.TryRemove(KeyValuePair.Create(owner, injection));
+        }
     }
 
     public IReadOnlyList<Injection> Snapshot() => [.. _injections.Values];

@@ -48,7 +48,7 @@ public sealed class SharedSamplerTests
         var sampler = new SharedSampler(s_interval, time);
         int before = 0, after = 0;
 
-        // Members are sampled in no set order: one on each side of the failing one, whatever the order is.
+        // Members are sampled in no set order; two healthy ones and the failing one, each sampled on both ticks.
         using var first = sampler.Join(() => before++);
         using var failing = sampler.Join(() => throw new InvalidOperationException("a broken reading"));
         using var last = sampler.Join(() => after++);
