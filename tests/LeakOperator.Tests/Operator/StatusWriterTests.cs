@@ -113,12 +113,7 @@ public sealed class StatusWriterTests : IAsyncDisposable
     [Fact]
     public async Task A_numbers_only_refresh_that_meets_409_gives_up_at_once_and_counts_the_conflict()
     {
-        var stale = _bed.Create(Observed(InjectionPhase.Injecting, live: 12));
-        _bed.SomeoneElseWrites();
-
-        var change = Observed(InjectionPhase.Injecting, live: 13);
-
-        var lost = await _bed.Writer.RefreshAsync(stale, change, _bed.Track(), injections: 1, None);
+        var lost = await RefreshStaleCopy(InjectionPhase.Injecting, live: 13);
 
         // No re-read and no second PUT: the next refresh pass makes this write anyway.
         Assert.Equal(new StatusWrite(StatusWriteOutcome.LostToConflict, null), lost);
@@ -130,12 +125,7 @@ public sealed class StatusWriterTests : IAsyncDisposable
     [Fact]
     public async Task A_significant_refresh_that_meets_409_is_retried_on_a_fresh_read()
     {
-        var stale = _bed.Create(Observed(InjectionPhase.Injecting, live: 12));
-        _bed.SomeoneElseWrites();
-
-        var change = Observed(InjectionPhase.Holding, live: 12);
-
-        var write = await _bed.Writer.RefreshAsync(stale, change, _bed.Track(), injections: 1, None);
+        var write = await RefreshStaleCopy(InjectionPhase.Holding, live: 12);
 
         Assert.Equal(StatusWriteOutcome.Written, write.Outcome);
         Assert.Equal(["ReplaceStatus 409", "Get 200", "ReplaceStatus 200"], _bed.Requests);
@@ -181,6 +171,14 @@ public sealed class StatusWriterTests : IAsyncDisposable
     /// <summary>A refresh as the reconciler makes it: from the object as it is now, observing the injection.</summary>
     private Task<StatusWrite> Refresh(TrackedInjection tracked, InjectionPhase phase, long live, int injections = 1) =>
         _bed.Writer.RefreshAsync(_bed.Stored(), Observed(phase, live), tracked, injections, None);
+
+    /// <summary>A refresh from a copy at 12 units, Injecting, that another client's write has made stale (a 409).</summary>
+    private Task<StatusWrite> RefreshStaleCopy(InjectionPhase phase, long live)
+    {
+        var stale = _bed.Create(Observed(InjectionPhase.Injecting, live: 12));
+        _bed.SomeoneElseWrites();
+        return _bed.Writer.RefreshAsync(stale, Observed(phase, live), _bed.Track(), injections: 1, None);
+    }
 
     private static string Json(LeakTestStatus? status) => k8s.KubernetesJson.Serialize(status);
 }
