@@ -40,9 +40,9 @@ internal sealed class StatusWriterBed : IAsyncDisposable
         // BufferedResponses as in the operator's pipeline, and the fake where the socket handler would be.
         var config = new KubernetesClientConfiguration { Host = "http://fake-api.invalid" };
         _kubernetes = new Kubernetes(config, new BufferedResponses(), Api);
-        var client = new CustomResourceClient<LeakTest>(_kubernetes, LeakTest.Definition, fieldManager: Controller);
+        Client = new CustomResourceClient<LeakTest>(_kubernetes, LeakTest.Definition, fieldManager: Controller);
         var pacing = new StatusPacing(StatusPacing.DefaultRefreshesPerSecond);
-        Writer = new StatusWriter(client, pacing, new ControllerMetrics(_registry, "test"), Controller);
+        Writer = new StatusWriter(Client, pacing, new ControllerMetrics(_registry, "test"), Controller);
         _sampler = new SharedSampler(TrackedInjection.SampleInterval, Time);
         _injections = new InjectionFactory(new LeakBudget(new LeakBudgetLimits()), Time);
     }
@@ -52,6 +52,9 @@ internal sealed class StatusWriterBed : IAsyncDisposable
     public FakeApiServer<LeakTest> Api { get; }
 
     public StatusWriter Writer { get; }
+
+    /// <summary>The client the writer writes through (the direct reconciler's, too).</summary>
+    public CustomResourceClient<LeakTest> Client { get; }
 
     /// <summary>PUTs of /status the fake answered, whatever it answered.</summary>
     public int StatusPuts => Api.Requests.Count(r => r.Verb == ApiVerb.ReplaceStatus);
