@@ -24,7 +24,7 @@ internal sealed class ControllerHarness : IAsyncDisposable
 
     private readonly Kubernetes _kubernetes;
     private readonly CancellationTokenSource _stop = new();
-    private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
+    private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
     private readonly Task _run;
     private int _barriers;
     private bool _disposed;

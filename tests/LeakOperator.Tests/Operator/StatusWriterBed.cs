@@ -27,7 +27,7 @@ internal sealed class StatusWriterBed : IAsyncDisposable
 
     private static readonly DateTime s_now = new(2026, 12, 4, 10, 1, 0, DateTimeKind.Utc);
 
-    private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
+    private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
     private readonly Kubernetes _kubernetes;
     private readonly SharedSampler _sampler;
     private readonly InjectionFactory _injections;
