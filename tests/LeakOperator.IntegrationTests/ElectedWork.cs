@@ -16,9 +16,8 @@ internal sealed class ElectedWork(ControlPlaneFixture fixture, string lease, str
 {
     private readonly LeaderElectedRunner _runner = new(
         fixture.Admin,
-        LeaderElectionOptions.Default(ControlPlaneFixture.OperatorNamespace, identity) with
+        LeaderElectionOptions.Default(ControlPlaneFixture.OperatorNamespace, lease, identity) with
         {
-            LeaseName = lease,
             LeaseDuration = TimeSpan.FromSeconds(1),
             RenewDeadline = renewDeadline ?? TimeSpan.FromMilliseconds(600),
             RetryPeriod = TimeSpan.FromMilliseconds(100),

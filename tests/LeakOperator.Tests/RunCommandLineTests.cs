@@ -17,13 +17,14 @@ public sealed class RunCommandLineTests
         Assert.True(options.LeaderElect);
         Assert.False(options.DebugTimers);
         Assert.Equal(0, options.ClientQps); // no client-side limiter unless asked for
+        Assert.Equal("leak-operator-leader", options.LeaderElectionId); // the Lease the docs and the node tests name
     }
 
     [Theory]
     [InlineData("--workers=3 --leader-elect=false --budget-memory-mib=64 --budget-timer-loops=10 --budget-connections=5 "
-        + "--status-refreshes-per-second=7 --debug-timers=true --client-qps=20 --client-burst=40")]
+        + "--status-refreshes-per-second=7 --debug-timers=true --client-qps=20 --client-burst=40 --leader-election-id=team-a.leader")]
     [InlineData("--workers 3 --leader-elect false --budget-memory-mib 64 --budget-timer-loops 10 --budget-connections 5 "
-        + "--status-refreshes-per-second 7 --debug-timers true --client-qps 20 --client-burst 40")]
+        + "--status-refreshes-per-second 7 --debug-timers true --client-qps 20 --client-burst 40 --leader-election-id team-a.leader")]
     public void Options_are_read_as_name_equals_value_and_as_name_space_value(string arguments)
     {
         var options = Parse(arguments.Split(' '));
@@ -34,6 +35,7 @@ public sealed class RunCommandLineTests
         Assert.Equal(new(64, 10, 5), options.Budget);
         Assert.True(options.DebugTimers);
         Assert.Equal((20, 40), (options.ClientQps, options.ClientBurst));
+        Assert.Equal("team-a.leader", options.LeaderElectionId);
     }
 
     [Fact]
@@ -48,6 +50,10 @@ public sealed class RunCommandLineTests
     [InlineData("--budget-connections -1", "--budget-connections must be a whole number from 0 to 100000; got '-1'")]
     [InlineData("--client-burst 0", "--client-burst must be a whole number from 1 to 100000; got '0'")]
     [InlineData("--kubeconfig /nonexistent/kubeconfig", "--kubeconfig /nonexistent/kubeconfig does not exist")]
+    [InlineData("--leader-election-id Leader_1", "--leader-election-id must be a lowercase DNS name (a-z, 0-9, '-' and '.', "
+        + "starting and ending with a letter or digit, at most 253 characters); got 'Leader_1'")]
+    [InlineData("--leader-election-id leader-", "--leader-election-id must be a lowercase DNS name (a-z, 0-9, '-' and '.', "
+        + "starting and ending with a letter or digit, at most 253 characters); got 'leader-'")]
     public void Bad_run_options_say_what_to_fix(string arguments, string message)
     {
         var parse = new LeakOperatorCommandLine().Parse(["run", .. arguments.Split(' ')]);

@@ -14,6 +14,7 @@ public sealed record LeaderElectionOptions(
     TimeSpan RenewDeadline,
     TimeSpan RetryPeriod)
 {
-    public static LeaderElectionOptions Default(string ns, string identity) =>
-        new(true, ns, "leak-operator-leader", identity, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
+    /// <summary>controller-runtime's timings (15 s lease, 10 s renew deadline, 2 s retry); the Lease's name is the host's.</summary>
+    public static LeaderElectionOptions Default(string ns, string leaseName, string identity) =>
+        new(true, ns, leaseName, identity, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
 }

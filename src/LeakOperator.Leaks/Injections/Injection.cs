@@ -90,21 +90,28 @@ public sealed class Injection : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts injecting. Idempotent.</summary>
+    /// <summary>Starts injecting. Idempotent; an injection released before it started never starts.</summary>
     public void Start()
     {
-        if (Interlocked.CompareExchange(ref _phase, (int)InjectionPhase.Injecting, (int)InjectionPhase.Pending) != (int)InjectionPhase.Pending)
+        // Under the release gate: a release either comes first (and this start does nothing) or finds the driver
+        // assigned, so it never awaits a stand-in while the real driver starts on a disposed stop signal.
+        lock (_releaseGate)
         {
-            return;
-        }
+            if (_release is not null
+                || Interlocked.CompareExchange(ref _phase, (int)InjectionPhase.Injecting, (int)InjectionPhase.Pending) != (int)InjectionPhase.Pending)
+            {
+                return;
+            }
 
-        StartedAt = _time.GetUtcNow();
-        _driver = Task.Run(() => DriveAsync(_stop.Token));
+            StartedAt = _time.GetUtcNow();
+            var stop = _stop.Token;
+            _driver = Task.Run(() => DriveAsync(stop));
+        }
     }
 
     /// <summary>
-    /// Stops injecting and gives every unit back; returns how many units it held once injecting had stopped. All
-    /// callers await the same release and get the same count.
+    /// Stops injecting and gives every unit back; returns how many units it held when the release came (more, if a step
+    /// in flight added some). All callers await the same release and get the same count.
     /// </summary>
     public Task<long> ReleaseAsync()
     {
@@ -116,22 +123,53 @@ public sealed class Injection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await ReleaseAsync().ConfigureAwait(false);
-        _stop.Dispose();
+        try
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // Also when the release threw: the stop signal is ours alone, whatever became of the leak's resources.
+            _stop.Dispose();
+        }
     }
 
+    // Its first part runs under the release gate (ReleaseAsync), so Start ran whole before it or never runs.
     private async Task<long> ReleaseOnceAsync()
     {
-        Volatile.Write(ref _phase, (int)InjectionPhase.Releasing);
+        // Released even if it never started: building a leak can already hold something (the HTTP leaks' sink listens).
+        EnterReleasing();
+        long heldAsked = Ledger.Held;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _driver.ConfigureAwait(false);
 
-        // Read once the driver has stopped, so every step is counted. A direct reconcile racing the release may still
-        // add a unit after this (OnReconcile runs on its own thread); its leak gives that back too, uncounted here.
-        long held = Ledger.Held;
+        // Read again once the driver has stopped, so a step in flight is counted; the larger reading is reported, as
+        // what is bound to the stop signal (a safe ticker) is given back by the cancel itself. A direct reconcile racing
+        // the release may still add a unit after this (OnReconcile runs on its own thread); its leak gives that back
+        // too, uncounted here.
+        long held = Math.Max(heldAsked, Ledger.Held);
         await _leak.ReleaseAsync().ConfigureAwait(false);
         Volatile.Write(ref _phase, (int)InjectionPhase.Completed);
         return held;
+    }
+
+    /// <summary>
+    /// Moves to Releasing, except from Completed: phases only move forward (the operator's requeue relies on it). A
+    /// Completed injection's release still runs; a leak's release is idempotent.
+    /// </summary>
+    private void EnterReleasing()
+    {
+        while (true)
+        {
+            // The compare-and-swap keeps the driver's own last move (Injecting to Completed or Holding) and this one
+            // from overwriting each other: whichever lands second sees the other's phase and works from it.
+            int current = Volatile.Read(ref _phase);
+            if (current == (int)InjectionPhase.Completed
+                || Interlocked.CompareExchange(ref _phase, (int)InjectionPhase.Releasing, current) == current)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>About one unit per step, between <see cref="StepInterval"/> and <see cref="MaxStepInterval"/>.</summary>

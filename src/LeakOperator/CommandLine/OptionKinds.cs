@@ -89,6 +89,29 @@ internal static class OptionKinds
         HelpName = helpName,
     };
 
+    /// <summary>
+    /// The name of a Kubernetes object this command creates (a DNS-1123 subdomain, as the API server requires), so a bad
+    /// one is refused before the first request rather than by the API server on every retry.
+    /// </summary>
+    public static Option<string> ObjectName(string name, string description, string fallback) => new(name)
+    {
+        Description = description,
+        HelpName = "NAME",
+        DefaultValueFactory = _ => fallback,
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Single().Value;
+            if (KubernetesNames.IsSubdomain(text))
+            {
+                return text;
+            }
+
+            result.AddError($"{name} must be a lowercase DNS name (a-z, 0-9, '-' and '.', starting and ending with a letter or digit, "
+                + $"at most {KubernetesNames.MaxSubdomainLength} characters); got '{text}'");
+            return fallback;
+        },
+    };
+
     /// <summary>A file to write a report to: checked before any work starts, so a long run never ends in a lost report.</summary>
     public static Option<string?> ReportPath(string name, string description)
     {

@@ -36,11 +36,19 @@ internal sealed partial class InjectionTracker(InjectionFactory factory, Injecti
         Action reconcileAgain,
         Func<CancellationToken, Task>? reconcileDirectly)
     {
+        // Every start follows the owner's release (the controller reconciles one key at a time), so a second one is a
+        // bug, made loud, and before anything is built: releasing a refused injection would act on the owner's shared
+        // state (the safe tickers' registry, the leaky connections' cache), which is the live injection's.
+        if (inventory.TryGet(owner, out _))
+        {
+            throw new InvalidOperationException($"{owner} already has an injection in the inventory");
+        }
+
         var injection = factory.Create(owner, spec, reconcileAgain, reconcileDirectly);
         if (!inventory.TryAdd(injection))
         {
-            // Every start follows the owner's release (the controller reconciles one key at a time): a bug, made loud.
-            // The refused injection never started; disposing it still frees its stop signal.
+            // Only two starts racing for one owner get here; the loser never started, and its release frees what
+            // building it took (the HTTP leaks' sink).
             await injection.DisposeAsync().ConfigureAwait(false);
             throw new InvalidOperationException($"{owner} already has an injection in the inventory");
         }
@@ -52,17 +60,23 @@ internal sealed partial class InjectionTracker(InjectionFactory factory, Injecti
         return tracked;
     }
 
-    /// <summary>Gives back everything the owner's injection holds; returns how many units, or null if it had none.</summary>
+    /// <summary>
+    /// Gives back everything the owner's injection holds; returns how many units, or null if it had none. A caller that
+    /// comes while another's release of the owner runs awaits that release and gets its count.
+    /// </summary>
     public async Task<long?> ReleaseAsync(LeakOwner owner)
     {
-        if (!_tracked.TryRemove(owner, out var tracked))
+        bool wasTracked = _tracked.TryRemove(owner, out var tracked);
+        tracked?.Dispose();
+
+        // Asked of the inventory even when another caller let the owner go first: that release may still run, and
+        // nobody may go on (record Released, drop the finalizer, start anew) before it ends. The inventory shares it.
+        long? held = await inventory.ReleaseAsync(owner).ConfigureAwait(false);
+        if (wasTracked)
         {
-            return null;
+            LogReleased(logger, owner, held ?? 0);
         }
 
-        tracked.Dispose();
-        long held = await inventory.ReleaseAsync(owner).ConfigureAwait(false) ?? 0;
-        LogReleased(logger, owner, held);
         return held;
     }
 

@@ -73,7 +73,8 @@ internal sealed class SharedSampler(TimeSpan interval, TimeProvider time)
             }
             catch (Exception)
             {
-                // Increment: ticks of one sampler never overlap, but tests read the count from another thread.
+                // Increment: a closing ticker's last tick can still run while a new ticker's first one does (a member
+                // joined just as the last one left), and tests read the count from another thread.
                 Interlocked.Increment(ref _faults);
             }
         }

@@ -129,7 +129,7 @@ internal static class RunCommand
             requests: sp.GetRequiredService<ReconcileRequests>()));
         services.AddSingleton(sp => new LeaderElectedRunner(
             sp.GetRequiredService<IKubernetes>(),
-            LeaderElectionOptions.Default(options.LeaderElectionNamespace, options.Identity) with { Enabled = options.LeaderElect },
+            LeaderElectionOptions.Default(options.LeaderElectionNamespace, options.LeaderElectionId, options.Identity) with { Enabled = options.LeaderElect },
             sp.GetRequiredService<ControllerMetrics>(),
             sp.GetRequiredService<ILogger<LeaderElectedRunner>>()));
         services.AddSingleton<OperatorService>();

@@ -21,6 +21,9 @@ internal sealed class RunCommandLine
 
     private readonly Option<bool> _leaderElect = OptionKinds.TrueOrFalse("--leader-elect", "hold a Lease so only one replica injects", true);
     private readonly Option<string?> _leaseNamespace = OptionKinds.Text("--leader-election-namespace", "where the Lease lives (default: $POD_NAMESPACE, else default)", "NAMESPACE");
+    private readonly Option<string> _leaseName = OptionKinds.ObjectName(
+        "--leader-election-id", "the Lease's name; replicas that share it elect one leader", RunOptions.DefaultLeaderElectionId);
+
     private readonly Option<string?> _identity = OptionKinds.Text("--identity", "this replica's name in the Lease (default: $POD_NAME, else host-pid)", "NAME");
     private readonly Option<int> _budgetMemory = OptionKinds.WholeNumber("--budget-memory-mib", "operator-wide cap on leaked memory, MiB", (int)s_budget.MemoryMiB, 0, 1_000_000);
     private readonly Option<int> _budgetTimerLoops = OptionKinds.WholeNumber("--budget-timer-loops", "operator-wide cap on leaked timer loops", (int)s_budget.TimerLoops, 0, 1_000_000);
@@ -54,7 +57,8 @@ internal sealed class RunCommandLine
             "else --kubeconfig, else $KUBECONFIG or ~/.kube/config. /metrics, /healthz and /readyz are served where ASPNETCORE_URLS says " +
             "(default http://0.0.0.0:8080).")
         {
-            _kubeconfig, _context, _workers, _statusRefreshes, _leaderElect, _leaseNamespace, _identity, _budgetMemory, _budgetTimerLoops, _budgetConnections, _debugTimers, _clientQps, _clientBurst,
+            _kubeconfig, _context, _workers, _statusRefreshes, _leaderElect, _leaseNamespace, _leaseName, _identity,
+            _budgetMemory, _budgetTimerLoops, _budgetConnections, _debugTimers, _clientQps, _clientBurst,
         };
         Command.SetAction((parse, cancellationToken) => RunCommand.RunAsync(Bind(parse), cancellationToken));
     }
@@ -73,5 +77,6 @@ internal sealed class RunCommandLine
         new LeakBudgetLimits(parse.Value(_budgetMemory), parse.Value(_budgetTimerLoops), parse.Value(_budgetConnections)),
         parse.Value(_debugTimers),
         parse.Value(_clientQps),
-        parse.Value(_clientBurst));
+        parse.Value(_clientBurst),
+        parse.Value(_leaseName));
 }
