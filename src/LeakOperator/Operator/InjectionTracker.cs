@@ -66,13 +66,13 @@ internal sealed partial class InjectionTracker(InjectionFactory factory, Injecti
     /// </summary>
     public async Task<long?> ReleaseAsync(LeakOwner owner)
     {
-        bool wasTracked = _tracked.TryRemove(owner, out var tracked);
+        _tracked.TryRemove(owner, out var tracked);
         tracked?.Dispose();
 
         // Asked of the inventory even when another caller let the owner go first: that release may still run, and
         // nobody may go on (record Released, drop the finalizer, start anew) before it ends. The inventory shares it.
         long? held = await inventory.ReleaseAsync(owner).ConfigureAwait(false);
-        if (wasTracked)
+        if (tracked is not null)
         {
             LogReleased(logger, owner, held ?? 0);
         }
