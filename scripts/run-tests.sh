@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test project and ends with one plain line: "Tests: N passed, N failed, N skipped".
+# Runs every test project and ends with the failed tests' names and first message lines (so the tail of a CI log
+# names them), then one plain line: "Tests: N passed, N failed, N skipped".
 # The real-node tests (tests/LeakOperator.NodeTests) run after the others, not beside them: on 2 cores the node and
 # the integration tests' control plane would slow each other's timings. --node-only runs just those.
 set -uo pipefail
@@ -19,6 +20,12 @@ fi
 dotnet test tests/LeakOperator.NodeTests --nologo "$@" 2>&1 | tee -a "$log"
 node_status=${PIPESTATUS[0]}
 ((status == 0)) && status=$node_status
+# dotnet test prints "  Failed <test> [<time>]", then "  Error Message:" and the message.
+awk '
+  /^ +Failed [^ !]/ { print "FAILED:" substr($0, index($0, "Failed") + 6); left = 6; next }
+  left > 0 && !/^ +(Error Message:|Stack Trace:)/ { print "   " $0; left-- }
+  /^ +Stack Trace:/ { left = 0 }
+' "$log"
 awk '
   /(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+, +Skipped: +[0-9]+/ {
     gsub(",", "")
