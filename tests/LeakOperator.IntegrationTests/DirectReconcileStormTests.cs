@@ -51,7 +51,14 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
     /// <summary>With the limiter, a bystander's write queues behind the storm's: fewer probes, each given up sooner.</summary>
     private const int LimitedProbes = 4;
     private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan s_probeEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The storm ticks every second and is busy for part of each tick. Probes a whole second apart would meet it at one
+    /// phase every time (a run's probes all in its quiet part, or all in its busy part: a leaky median of 14 ms beside
+    /// the safe 9 ms in one run, 525 ms beside 8 ms in another); 1.05 s steps the phase by a twentieth of a tick, so
+    /// the 20 probes sample the whole cycle once.
+    /// </summary>
+    private static readonly TimeSpan s_probeEvery = TimeSpan.FromSeconds(1.05);
 
     [Fact]
     public async Task The_write_ups_storm_multiplies_loops_and_reconciles_and_slows_a_bystander_and_the_safe_twin_does_not()
@@ -82,10 +89,10 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         // a speed goal: printed with the figures (Goals) and in `make bench`, not asserted, since how much the storm
         // slows one bystander varies with the API server's queueing on 2 shared cores (p95 ratios read 9.6x to 111x
         // at full strength; one CI run read 125 vs 13 ms). What must hold in every run is asserted with a margin: the
-        // storm slows the bystander, at its tail and at its middle. Probes read the watch (ProbeAsync), and a probe
-        // during which this process stood still is set aside.
+        // storm slows the bystander's tail. Not its median: the storm is busy for part of each tick, and the share of
+        // probes it meets (half of them or more) is the median's coin toss. Probes read the watch (ProbeAsync), and a
+        // probe during which this process stood still is set aside.
         Assert.True(leaky.BystanderP95Ms >= 3 * safe.BystanderP95Ms, $"bystander p95: leaky {leaky.BystanderP95Ms:0} ms, safe {safe.BystanderP95Ms:0} ms");
-        Assert.True(leaky.BystanderMedianMs > 2 * safe.BystanderMedianMs, $"bystander median: leaky {leaky.BystanderMedianMs:0} ms, safe {safe.BystanderMedianMs:0} ms");
 
         // The operator stays live through every run: the kubelet would restart a pod whose /healthz takes over 1 s.
         double healthMax = new[] { leaky, safe, limited }.Max(r => r.HealthMaxMs);
@@ -250,7 +257,8 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         double direct = after.Sum("leakoperator_direct_reconciles_total", Self) - before.Sum("leakoperator_direct_reconciles_total", Self);
         double conflicts = after.Sum("leakoperator_direct_reconciles_total", Self, "result=\"conflict\"") - before.Sum("leakoperator_direct_reconciles_total", Self, "result=\"conflict\"");
         double events = after.Sum("leakoperator_watch_events_total") - before.Sum("leakoperator_watch_events_total");
-        Assert.True(latencies.Count >= probes / 2, $"{stalled.Count} of {probes} probes set aside: this test process kept standing still ({string.Join("; ", stalled)})");
+        // The limited run's probes are few and long (up to 20 s each, waiting in the token bucket) and only printed.
+        Assert.True(latencies.Count >= (limiter is null ? probes / 2 : 1), $"{stalled.Count} of {probes} probes set aside: this test process kept standing still ({string.Join("; ", stalled)})");
         latencies.Sort();
         output.WriteLine($"{mode}{(limiter is null ? "" : " limited")}: bystander probes (ms) {string.Join(' ', latencies.Select(l => l.ToString("0", CultureInfo.InvariantCulture)))}");
         output.WriteLine($"{mode}{(limiter is null ? "" : " limited")}: probes set aside, this test process stood still over {StalledProbeMs} ms meanwhile: "
@@ -282,7 +290,6 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
             StormReconciles: stormReconciles,
             HistogramP95Ms: after.QuantileSince(before, 0.95, "controller_runtime_reconcile_time_seconds", Self) * 1000,
             BystanderP95Ms: latencies[(int)Math.Ceiling(0.95 * latencies.Count) - 1],
-            BystanderMedianMs: latencies[latencies.Count / 2],
             HealthMaxMs: healthMax.TotalMilliseconds,
             CpuSeconds: after.Sum("process_cpu_seconds_total") - before.Sum("process_cpu_seconds_total"),
             WindowSeconds: window.TotalSeconds,
@@ -496,7 +503,6 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
         double StormReconciles,
         double HistogramP95Ms,
         double BystanderP95Ms,
-        double BystanderMedianMs,
         double HealthMaxMs,
         double CpuSeconds,
         double WindowSeconds,
@@ -638,8 +644,14 @@ public sealed class DirectReconcileStormTests(ControlPlaneFixture fixture, ITest
                 return;
             }
 
+            // A line cut short by the kill that stops curl is not an answer (and a throw here would end the test host).
             var parts = line[Marker.Length..].Split(' ');
-            var took = TimeSpan.FromSeconds(double.Parse(parts[1], CultureInfo.InvariantCulture));
+            if (parts.Length < 2 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
+            {
+                return;
+            }
+
+            var took = TimeSpan.FromSeconds(seconds);
             lock (_gate)
             {
                 _answers++;

@@ -7,8 +7,10 @@ using Prometheus;
 namespace LeakOperator.IntegrationTests;
 
 /// <summary>
-/// A LeaderElectedRunner on the real API server with short timings (1 s lease, 100 ms retry), whose work only counts
-/// its terms and waits to be cancelled: the election tests' contender.
+/// A LeaderElectedRunner on the real API server with short timings (2 s lease, 100 ms retry), whose work only counts
+/// its terms and waits to be cancelled: the election tests' contender. A leader that cannot renew stops its work
+/// within the renew deadline; the rest of the lease (1.4 s) is the margin its cancellation has on a loaded test
+/// process before another contender may start.
 /// </summary>
 /// <param name="renewDeadline">How long a leader keeps trying to renew before it stops (600 ms unless given).</param>
 /// <param name="leaders">Counts the contenders whose work runs at once, when several share a Lease.</param>
@@ -18,7 +20,7 @@ internal sealed class ElectedWork(ControlPlaneFixture fixture, string lease, str
         fixture.Admin,
         LeaderElectionOptions.Default(ControlPlaneFixture.OperatorNamespace, lease, identity) with
         {
-            LeaseDuration = TimeSpan.FromSeconds(1),
+            LeaseDuration = TimeSpan.FromSeconds(2),
             RenewDeadline = renewDeadline ?? TimeSpan.FromMilliseconds(600),
             RetryPeriod = TimeSpan.FromMilliseconds(100),
         },

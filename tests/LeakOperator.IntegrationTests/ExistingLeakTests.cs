@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using k8s;
 using LeakOperator.Controller.Resources;
 using LeakOperator.IntegrationTests.ControlPlane;
 using LeakOperator.Operator.Api;
@@ -56,18 +57,31 @@ public sealed class ExistingLeakTests : IAsyncDisposable
         }
 
         using var timeout = new CancellationTokenSource(deadline);
-        var (items, version) = await client.ListAsync(timeout.Token);
-        foreach (var t in items)
+        async Task<string> ListAsync()
         {
-            See(t);
+            var (items, listed) = await client.ListAsync(timeout.Token);
+            foreach (var t in items)
+            {
+                See(t);
+            }
+
+            return listed;
         }
 
         try
         {
+            string version = await ListAsync();
             while (pending.Count > 0)
             {
                 await foreach (var change in client.WatchAsync(version, deadline, timeout.Token))
                 {
+                    if (change.Type == WatchEventType.Error)
+                    {
+                        // 410 Gone (the version was compacted) or another error ends the watch: list again, as an informer does.
+                        version = await ListAsync();
+                        break;
+                    }
+
                     version = change.BookmarkVersion ?? change.Resource?.Metadata.ResourceVersion ?? version;
                     if (change.Resource is { } t)
                     {

@@ -54,9 +54,12 @@ public sealed class SamplesWalkthroughTests(ControlPlaneFixture fixture)
             Assert.True(safe?.Status is { Phase: LeakTestPhases.Injecting, LeakedUnits: <= 2 }, $"{name}: {safe?.Status?.Phase} holding {safe?.Status?.LeakedUnits}");
         }
 
-        string table = await Kubectl("get", "lt", "-n", ns);
-        Assert.Contains("Leaking", table, StringComparison.Ordinal);
-        Assert.Contains("Stable", table, StringComparison.Ordinal);
+        // A verdict needs a few samples, and the safe ones' status refreshes on its own pace: read the table until it shows both.
+        string table = "";
+        await Eventually.True(
+            async () => (table = await Kubectl("get", "lt", "-n", ns)).Contains("Leaking", StringComparison.Ordinal) && table.Contains("Stable", StringComparison.Ordinal),
+            () => $"kubectl get lt shows a Leaking and a Stable verdict:\n{table}",
+            s_deadline);
 
         // kubectl delete waits for the finalizer, so returning at all means every test was released.
         await Kubectl("delete", "-f", Repository.PathOf("config", "samples") + "/", "-n", ns, "--timeout=60s");

@@ -89,27 +89,8 @@ public sealed class SelfLeakTests(ControlPlaneFixture fixture, Xunit.Abstraction
         {
             var (from, to) = a.Leading ? (a, b) : (b, a);
             int termsOfTo = to.Terms;
-            await HandOver(lease, to.Identity);
+            await LeaseHolder.WriteAsync(fixture.Admin, lease, to.Identity);
             await Eventually.True(() => to.Terms > termsOfTo && !from.Leading, () => $"change {i + 1}: {to.Identity} leads and {from.Identity} stepped down ({a}; {b})", TimeSpan.FromSeconds(30));
-        }
-    }
-
-    /// <summary>Writes <paramref name="identity"/> as the holder; the leader renews meanwhile, so a 409 means read again.</summary>
-    private async Task HandOver(string lease, string identity)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            var current = await fixture.Admin.CoordinationV1.ReadNamespacedLeaseAsync(lease, ControlPlaneFixture.OperatorNamespace);
-            current.Spec.HolderIdentity = identity;
-            current.Spec.RenewTime = DateTime.UtcNow;
-            try
-            {
-                await fixture.Admin.CoordinationV1.ReplaceNamespacedLeaseAsync(current, lease, ControlPlaneFixture.OperatorNamespace);
-                return;
-            }
-            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < 20)
-            {
-            }
         }
     }
 
