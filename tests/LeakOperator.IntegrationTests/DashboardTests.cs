@@ -31,7 +31,7 @@ public sealed class DashboardTests(ControlPlaneFixture fixture)
         Assert.True(
             dumpStatus == 200
                 && dump.StartsWith("timer dump: total ", StringComparison.Ordinal)
-                && dump.Contains("@ LeakOperator.Leaks.Tasks.LeakyTaskLeak+TimerLoop.LoopAsync [PeriodicTimer", StringComparison.Ordinal),
+                && TimerDumpText.Count(dump, TimerDumpText.LeakyTaskLoop, "PeriodicTimer") > 0,
             $"{dumpStatus}: {dump}");
 
         var exported = await op.ScrapeAsync();

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using k8s;
 using LeakOperator.IntegrationTests.ControlPlane;
 using LeakOperator.Operator.Api;
@@ -75,22 +73,17 @@ public sealed class OperatorLifecycleTests(ControlPlaneFixture fixture)
         string series = RunningOperator.LeakedUnitsSeries("task", "leaky", ns, "loops");
         await Eventually.True(async () => RunningOperator.Value(await op.ScrapeAsync(), series) >= 200, "the leaky loops grow", s_deadline);
         string dump = (await op.GetAsync("/debug/timers")).Body;
-        Assert.True(LeakedLoopTimers(dump) >= 200, $"the timer dump names the 200 leaked loops:\n{dump}");
+        Assert.True(TimerDumpText.Count(dump, TimerDumpText.LeakyTaskLoop) >= 200, $"the timer dump names the 200 leaked loops:\n{dump}");
 
         await objects.DeleteAsync(ns, "loops");
 
         await Eventually.True(async () => await objects.GetAsync(ns, "loops") is null, "the LeakTest is gone (finalizer removed)", s_deadline);
         Assert.Null(RunningOperator.Value(await op.ScrapeAsync(), series));
         await Eventually.True(
-            async () => LeakedLoopTimers(dump = (await op.GetAsync("/debug/timers")).Body) == 0,
+            async () => TimerDumpText.Count(dump = (await op.GetAsync("/debug/timers")).Body, TimerDumpText.LeakyTaskLoop) == 0,
             () => $"every leaked loop's timer is gone; the timer dump:\n{dump}\noperator output:\n{op.Process.Stdout}{op.Process.Stderr}",
             s_deadline);
     }
-
-    /// <summary>The timers the leaky task leak's loops wait on, as the dump groups them (by the method awaiting each).</summary>
-    private static long LeakedLoopTimers(string dump) =>
-        Regex.Matches(dump, @"(?m)^(\d+) @ LeakOperator\.Leaks\.Tasks\.LeakyTaskLeak\+TimerLoop\.LoopAsync ")
-            .Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
 
     [Fact]
     public async Task A_spec_the_schema_allows_but_the_reconciler_cannot_run_is_reported_as_InvalidSpec()
